@@ -1,0 +1,1 @@
+"""GWMS proxy-warehouse integration hub: shared code of every Lambda function (the layer)."""

@@ -1,0 +1,70 @@
+"""Domain errors and validation failures mapped to JSON HTTP responses, in one place."""
+
+from http import HTTPStatus
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+
+from proxyhub.errors import ConflictError, DomainError, InvalidInputError, NotFoundError, SystemConfigurationError
+from proxyhub.observability import logger
+
+
+def json_error(status: HTTPStatus, message: str, **extra: Any) -> Response:
+    return Response(
+        status_code=status.value,
+        content_type=content_types.APPLICATION_JSON,
+        body={"message": message, **extra},
+    )
+
+
+def describe_validation_errors(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Turns pydantic's error list into `{field, message}` pairs a person can read."""
+    described = []
+    for error in errors:
+        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")]
+        message = str(error.get("msg") or error.get("type", "invalid"))
+        field = ".".join(location)
+        if not field and message.startswith("Value error, ") and ":" in message:
+            # Model-level rules name their field themselves: "Value error, version: ...".
+            field = message.removeprefix("Value error, ").split(":", 1)[0]
+        described.append({"field": field or "body", "message": message.removeprefix("Value error, ")})
+    return described
+
+
+def register_error_handlers(app: APIGatewayHttpResolver) -> None:
+    @app.exception_handler(RequestValidationError)
+    def _invalid_request(error: RequestValidationError) -> Response:
+        fields = describe_validation_errors(list(error.errors()))
+        summary = "; ".join(f"{item['field']}: {item['message']}" for item in fields)
+        return json_error(HTTPStatus.UNPROCESSABLE_ENTITY, f"Invalid request: {summary}", errors=fields)
+
+    @app.exception_handler(NotFoundError)
+    def _not_found(error: NotFoundError) -> Response:
+        return json_error(HTTPStatus.NOT_FOUND, error.message)
+
+    @app.exception_handler(ConflictError)
+    def _conflict(error: ConflictError) -> Response:
+        return json_error(HTTPStatus.CONFLICT, error.message)
+
+    @app.exception_handler(InvalidInputError)
+    def _invalid_input(error: InvalidInputError) -> Response:
+        errors = [{"field": error.field or "body", "message": error.message}]
+        return json_error(HTTPStatus.UNPROCESSABLE_ENTITY, error.message, errors=errors)
+
+    @app.exception_handler(SystemConfigurationError)
+    def _configuration(error: SystemConfigurationError) -> Response:
+        return json_error(HTTPStatus.CONFLICT, error.message)
+
+    @app.exception_handler(DomainError)
+    def _domain(error: DomainError) -> Response:
+        return json_error(HTTPStatus.BAD_REQUEST, error.message)
+
+    @app.not_found
+    def _no_route(_: Exception) -> Response:
+        return json_error(HTTPStatus.NOT_FOUND, "Route not found")
+
+    @app.exception_handler(Exception)
+    def _unexpected(error: Exception) -> Response:
+        logger.exception("Unhandled error", extra={"error_type": type(error).__name__})
+        return json_error(HTTPStatus.INTERNAL_SERVER_ERROR, "Internal error; see the request id in the logs")

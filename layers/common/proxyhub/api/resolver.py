@@ -1,0 +1,23 @@
+"""Builds the API resolver: validation on, routers included, OpenAPI at /v1/openapi.json."""
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+
+from proxyhub.api import mappings, master_data, proxy_systems
+from proxyhub.api.errors import register_error_handlers
+
+API_TITLE = "GWMS proxy-warehouse integration hub"
+API_VERSION = "1.0.0"
+
+
+def build_resolver() -> APIGatewayHttpResolver:
+    app = APIGatewayHttpResolver(enable_validation=True)
+    register_error_handlers(app)
+    for module in (proxy_systems, mappings, master_data):
+        app.include_router(module.router)
+
+    @app.get("/v1/openapi.json", include_in_schema=False)
+    def openapi_document() -> Response[str]:
+        schema = app.get_openapi_json_schema(title=API_TITLE, version=API_VERSION)
+        return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body=schema)
+
+    return app

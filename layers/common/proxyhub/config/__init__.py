@@ -1,0 +1,1 @@
+"""Configuration of proxy systems, mappings, GSKU master data and customers."""

@@ -1,0 +1,122 @@
+"""Configuration resources as the API and the domain see them (pydantic, snake_case)."""
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+
+Code = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+
+
+class ProxySystemInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=128)
+    system_type: Literal["HPK"]
+    api_endpoint: HttpUrl
+    account: str = Field(min_length=1, max_length=128)
+    version: str = Field(min_length=1, max_length=8)
+    enabled: bool = True
+
+    @model_validator(mode="after")
+    def _hpk_speaks_v5(self) -> "ProxySystemInput":
+        if self.system_type == "HPK" and self.version != "5":
+            raise ValueError("version: HPK requires API version 5")
+        return self
+
+
+class ProxySystemCreate(ProxySystemInput):
+    code: str = Code
+    password: str = Field(min_length=1, max_length=256)
+
+
+class ProxySystemUpdate(ProxySystemInput):
+    """A full replacement; the password is optional here and only changes when given."""
+
+    password: str | None = Field(default=None, min_length=1, max_length=256)
+
+
+class ProxySystem(BaseModel):
+    code: str
+    name: str
+    system_type: str
+    api_endpoint: str
+    account: str
+    version: str
+    enabled: bool
+    password_set: bool
+    created_at: str
+    updated_at: str
+
+
+class WarehouseMappingInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    gwms_warehouse_code: str = Code
+    virtual_putaway_location: str | None = Field(default=None, max_length=64)
+    defective_location: str | None = Field(default=None, max_length=64)
+
+
+class WarehouseMapping(BaseModel):
+    system_code: str
+    proxy_warehouse_code: str
+    gwms_warehouse_code: str
+    virtual_putaway_location: str | None
+    defective_location: str | None
+    complete: bool
+    missing: list[str]
+    updated_at: str
+
+    @staticmethod
+    def missing_locations(virtual_putaway_location: str | None, defective_location: str | None) -> list[str]:
+        named = {"virtual_putaway_location": virtual_putaway_location, "defective_location": defective_location}
+        return [field for field, value in named.items() if not value]
+
+
+class ChannelMappingInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    proxy_channel_code: str = Code
+
+
+class ChannelMapping(BaseModel):
+    system_code: str
+    gwms_channel_code: str
+    proxy_channel_code: str
+    updated_at: str
+
+
+class SkuInput(BaseModel):
+    """GSKU master data. Name, spec and weight may be missing here; SKU sync refuses them later."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, max_length=256)
+    spec: str | None = Field(default=None, max_length=256)
+    weight_kg: float | None = Field(default=None, gt=0)
+    length_cm: float | None = Field(default=None, gt=0)
+    width_cm: float | None = Field(default=None, gt=0)
+    height_cm: float | None = Field(default=None, gt=0)
+    barcode: str | None = Field(default=None, max_length=64)
+    customer_code: str | None = Field(default=None, max_length=64)
+    local_sku: str | None = Field(default=None, max_length=64)
+
+
+class Sku(SkuInput):
+    gsku: str
+    updated_at: str
+
+
+class CustomerInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=128)
+    account_status: Literal["open", "closed"]
+    warehouse_codes: list[str] = Field(default_factory=list, max_length=200)
+
+
+class Customer(CustomerInput):
+    code: str
+    updated_at: str
+
+    def can_receive_at(self, gwms_warehouse_code: str) -> bool:
+        return self.account_status == "open" and gwms_warehouse_code in self.warehouse_codes

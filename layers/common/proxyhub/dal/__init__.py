@@ -1,0 +1,1 @@
+"""Data access: PynamoDB models behind repository functions. The only package that talks to DynamoDB."""

@@ -1,0 +1,42 @@
+"""Credentials in AWS Secrets Manager. Values are write-only through the API and never logged."""
+
+from typing import Protocol
+
+import boto3
+from aws_lambda_powertools.utilities.parameters import get_secret
+
+from proxyhub.settings import Settings
+
+
+class SecretStore(Protocol):
+    def put(self, name: str, value: str) -> None: ...
+
+    def read(self, name: str) -> str: ...
+
+    def delete(self, name: str) -> None: ...
+
+
+def secret_name(settings: Settings, kind: str, identifier: str) -> str:
+    """Names live under the stack's prefix, which is what the functions' IAM policies allow."""
+    return f"{settings.secrets_prefix}/{kind}/{identifier}"
+
+
+class SecretsManagerStore:
+    def __init__(self, settings: Settings) -> None:
+        self._client = boto3.client("secretsmanager", region_name=settings.aws_region)
+
+    def put(self, name: str, value: str) -> None:
+        try:
+            self._client.put_secret_value(SecretId=name, SecretString=value)
+        except self._client.exceptions.ResourceNotFoundException:
+            self._client.create_secret(Name=name, SecretString=value)
+
+    def read(self, name: str) -> str:
+        # Cached for a minute: a task run reads the same credentials many times.
+        return str(get_secret(name, max_age=60, boto3_client=self._client))
+
+    def delete(self, name: str) -> None:
+        try:
+            self._client.delete_secret(SecretId=name, ForceDeleteWithoutRecovery=True)
+        except self._client.exceptions.ResourceNotFoundException:
+            return

@@ -1,0 +1,33 @@
+"""Domain errors. They are mapped to HTTP once, by the API resolver's exception handlers."""
+
+
+class DomainError(Exception):
+    """Base of every error the domain raises on purpose; `message` is safe to show to a user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFoundError(DomainError):
+    pass
+
+
+class ConflictError(DomainError):
+    pass
+
+
+class InvalidInputError(DomainError):
+    """Input that passed schema validation but breaks a business rule; `field` names the culprit."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class SystemConfigurationError(DomainError):
+    """Wrong system type, missing mapping, bad endpoint or credentials (operators' wording)."""
+
+    def __init__(self, cause: str) -> None:
+        super().__init__(f"System configuration error: {cause}")
+        self.cause = cause

@@ -1,0 +1,52 @@
+"""The one place that reads the environment: every function gets its configuration from here."""
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    aws_region: str = Field(default="us-east-1", validation_alias="AWS_REGION")
+    stack_name: str = "proxy-hub"
+
+    config_table_name: str = "proxy-hub-config"
+    tasks_table_name: str = "proxy-hub-tasks"
+    request_logs_table_name: str = "proxy-hub-request-logs"
+    orders_table_name: str = "proxy-hub-orders"
+    inventory_table_name: str = "proxy-hub-inventory"
+    idempotency_table_name: str = "proxy-hub-idempotency"
+
+    # Secrets Manager names are "<secrets_prefix>/<kind>/<id>"; IAM policies scope to the prefix.
+    secrets_prefix: str = "proxy-hub"
+
+    event_bus_name: str = "proxy-hub-events"
+
+    schedule_group_name: str = "proxy-hub"
+    task_runner_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:task-runner"
+    scheduler_role_arn: str = "arn:aws:iam::123456789012:role/scheduler"
+    schedule_dlq_arn: str = "arn:aws:sqs:us-east-1:123456789012:schedule-dlq"
+    task_runner_function_name: str = "task-runner"
+    cancel_state_machine_arn: str = ""
+    inventory_sync_function_arn: str = ""
+
+    hpk_connect_timeout_seconds: float = 5.0
+    hpk_read_timeout_seconds: float = 20.0
+    hpk_callback_secret_name: str = ""
+
+    max_consecutive_failures: int = 5
+    lease_seconds: int = 900
+    sweeper_grace_seconds: int = 300
+    request_log_ttl_days: int = 90
+    snapshot_ttl_days: int = 90
+    request_log_body_limit: int = 8192
+
+    # Local runner only: 60 makes a 30-minute poll fire after 30 s. Real time (1) in AWS.
+    time_scale: float = 1.0
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
