@@ -4,6 +4,7 @@ Adapters produce records and hand them to a `RequestLogSink`; where they are sto
 task engine's concern (DynamoDB with a TTL in AWS, a list in tests).
 """
 
+import contextlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -69,10 +70,8 @@ def render_body(body: Any, limit: int, known_secrets: tuple[str, ...] = ()) -> s
     """Redacted JSON (or text) capped at `limit` characters; known secret strings are masked too."""
     if isinstance(body, bytes | str):
         text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
-        try:
+        with contextlib.suppress(ValueError):  # not JSON: keep the text as it is
             text = json.dumps(redact(json.loads(text)), ensure_ascii=False)
-        except ValueError:
-            pass
     else:
         text = json.dumps(redact(body), ensure_ascii=False, default=str)
     for secret in known_secrets:

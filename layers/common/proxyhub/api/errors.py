@@ -6,7 +6,13 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
-from proxyhub.errors import ConflictError, DomainError, InvalidInputError, NotFoundError, SystemConfigurationError
+from proxyhub.errors import (
+    ConflictError,
+    DomainError,
+    InvalidInputError,
+    NotFoundError,
+    SystemConfigurationError,
+)
 from proxyhub.observability import logger
 
 

@@ -4,7 +4,12 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 
 from proxyhub.api.dependencies import config_service
-from proxyhub.config.models import ChannelMapping, ChannelMappingInput, WarehouseMapping, WarehouseMappingInput
+from proxyhub.config.models import (
+    ChannelMapping,
+    ChannelMappingInput,
+    WarehouseMapping,
+    WarehouseMappingInput,
+)
 
 router = Router()
 

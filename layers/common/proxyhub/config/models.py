@@ -68,7 +68,10 @@ class WarehouseMapping(BaseModel):
 
     @staticmethod
     def missing_locations(virtual_putaway_location: str | None, defective_location: str | None) -> list[str]:
-        named = {"virtual_putaway_location": virtual_putaway_location, "defective_location": defective_location}
+        named = {
+            "virtual_putaway_location": virtual_putaway_location,
+            "defective_location": defective_location,
+        }
         return [field for field, value in named.items() if not value]
 
 

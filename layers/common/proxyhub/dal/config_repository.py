@@ -10,10 +10,8 @@ Key design (one table, `pk`/`sk`, overloaded `gsi1`):
 """
 
 from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.connection import Connection
 from pynamodb.exceptions import DeleteError, PutError, TransactWriteError
 from pynamodb.models import Model
-from pynamodb.transactions import TransactWrite
 
 from proxyhub.config.models import (
     ChannelMapping,
@@ -24,7 +22,7 @@ from proxyhub.config.models import (
     SkuInput,
     WarehouseMapping,
 )
-from proxyhub.dal.tables import bound_to
+from proxyhub.dal.tables import bound_to, transact_write
 from proxyhub.errors import ConflictError, NotFoundError
 
 PROXY_SYSTEM_PK = "PROXY_SYSTEM"
@@ -156,7 +154,7 @@ class CustomerItem(ConfigItem):
         return Customer(
             code=self.code,
             name=self.name,
-            account_status=self.account_status,  # type: ignore[arg-type]
+            account_status=self.account_status,
             warehouse_codes=list(self.warehouse_codes or []),
             updated_at=self.updated_at,
         )
@@ -229,7 +227,9 @@ def has_warehouse_mappings(system_code: str) -> bool:
 
 def find_warehouse_mapping(system_code: str, proxy_warehouse_code: str) -> WarehouseMappingItem | None:
     try:
-        return WarehouseMappingItem.get(_warehouse_pk(system_code), proxy_warehouse_code, consistent_read=True)
+        return WarehouseMappingItem.get(
+            _warehouse_pk(system_code), proxy_warehouse_code, consistent_read=True
+        )
     except WarehouseMappingItem.DoesNotExist:
         return None
 
@@ -278,8 +278,10 @@ def save_warehouse_mapping(
         & (GwmsWarehouseGuardItem.proxy_warehouse_code == proxy_warehouse_code)
     )
     try:
-        with TransactWrite(connection=Connection(region=ProxySystemItem.Meta.region)) as transaction:
-            transaction.condition_check(ProxySystemItem, PROXY_SYSTEM_PK, system_code, ProxySystemItem.pk.exists())
+        with transact_write() as transaction:
+            transaction.condition_check(
+                ProxySystemItem, PROXY_SYSTEM_PK, system_code, ProxySystemItem.pk.exists()
+            )
             transaction.save(guard, condition=guard_is_free_or_ours)
             transaction.save(item)
             if previous is not None and previous.gwms_warehouse_code != gwms_warehouse_code:
@@ -299,7 +301,7 @@ def delete_warehouse_mapping(system_code: str, proxy_warehouse_code: str) -> War
     item = find_warehouse_mapping(system_code, proxy_warehouse_code)
     if item is None:
         raise NotFoundError(f"Warehouse mapping {system_code}/{proxy_warehouse_code} not found")
-    with TransactWrite(connection=Connection(region=ProxySystemItem.Meta.region)) as transaction:
+    with transact_write() as transaction:
         transaction.delete(item)
         transaction.delete(GwmsWarehouseGuardItem(GWMS_WAREHOUSE_PK, item.gwms_warehouse_code))
     return item
@@ -317,8 +319,10 @@ def save_channel_mapping(system_code: str, gwms_channel_code: str, proxy_channel
         updated_at=now,
     )
     try:
-        with TransactWrite(connection=Connection(region=ProxySystemItem.Meta.region)) as transaction:
-            transaction.condition_check(ProxySystemItem, PROXY_SYSTEM_PK, system_code, ProxySystemItem.pk.exists())
+        with transact_write() as transaction:
+            transaction.condition_check(
+                ProxySystemItem, PROXY_SYSTEM_PK, system_code, ProxySystemItem.pk.exists()
+            )
             transaction.save(item)
     except TransactWriteError as error:
         raise NotFoundError(f"Proxy system {system_code} not found") from error
