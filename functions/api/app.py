@@ -2,6 +2,7 @@
 
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from proxyhub.api.resolver import build_resolver
 from proxyhub.observability import logger, metrics, tracer
 

@@ -11,10 +11,11 @@ from typing import Any
 import boto3
 import pytest
 from moto import mock_aws
+from samtranslator.yaml_helper import yaml_parse
+
 from proxyhub.api import dependencies
 from proxyhub.dal.tables import bind_tables
 from proxyhub.settings import Settings, get_settings
-from samtranslator.yaml_helper import yaml_parse
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLE_SETTINGS = {

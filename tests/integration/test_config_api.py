@@ -5,6 +5,7 @@ from typing import Any
 
 import boto3
 import pytest
+
 from proxyhub.settings import Settings
 
 pytestmark = pytest.mark.integration
