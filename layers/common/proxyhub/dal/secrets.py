@@ -3,7 +3,7 @@
 from typing import Protocol
 
 import boto3
-from aws_lambda_powertools.utilities.parameters import get_secret
+from aws_lambda_powertools.utilities.parameters import SecretsProvider
 
 from proxyhub.settings import Settings
 
@@ -24,8 +24,10 @@ def secret_name(settings: Settings, kind: str, identifier: str) -> str:
 class SecretsManagerStore:
     def __init__(self, settings: Settings) -> None:
         self._client = boto3.client("secretsmanager", region_name=settings.aws_region)
+        self._provider = SecretsProvider(boto3_client=self._client)
 
     def put(self, name: str, value: str) -> None:
+        self._provider.clear_cache()
         try:
             self._client.put_secret_value(SecretId=name, SecretString=value)
         except self._client.exceptions.ResourceNotFoundException:
@@ -33,9 +35,10 @@ class SecretsManagerStore:
 
     def read(self, name: str) -> str:
         # Cached for a minute: a task run reads the same credentials many times.
-        return str(get_secret(name, max_age=60, boto3_client=self._client))
+        return str(self._provider.get(name, max_age=60))
 
     def delete(self, name: str) -> None:
+        self._provider.clear_cache()
         try:
             self._client.delete_secret(SecretId=name, ForceDeleteWithoutRecovery=True)
         except self._client.exceptions.ResourceNotFoundException:

@@ -1,0 +1,1 @@
+"""Pushing GSKU master data to proxy warehouses (SKU sync)."""

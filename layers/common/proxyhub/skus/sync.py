@@ -1,0 +1,136 @@
+"""SKU sync: push GSKU master data to a proxy system and remember the outcome per (system, GSKU).
+
+Incomplete master data fails here, without calling the vendor; a vendor rejection is stored with the
+vendor's own message. Operators see both on the SKU list and fix the data, then Resync.
+"""
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from proxyhub.clock import Clock, to_iso
+from proxyhub.config.models import Sku
+from proxyhub.config.proxy_clients import ProxyClientProvider
+from proxyhub.dal import config_repository, sku_mapping_repository
+from proxyhub.errors import DomainError, SystemConfigurationError
+from proxyhub.proxy.ports import (
+    LogContext,
+    ProductPayload,
+    ProxyConfigurationError,
+    ProxyError,
+    ProxyWarehouseClient,
+    TransientProxyError,
+)
+from proxyhub.request_log import RequestLogSink
+from proxyhub.skus.models import SkuMapping, SkuSyncStatus
+
+REQUIRED_FIELDS = ("name", "spec", "weight_kg")
+FAILED_PREFIX = "SKU sync failed: "
+
+
+class SkuSyncFailedError(DomainError):
+    """At least one GSKU could not be pushed; `message` starts with "SKU sync failed"."""
+
+
+def missing_master_data(sku: Sku) -> list[str]:
+    return [field for field in REQUIRED_FIELDS if not getattr(sku, field)]
+
+
+def product_payload(sku: Sku) -> ProductPayload:
+    def decimal(value: float | None) -> Decimal | None:
+        return None if value is None else Decimal(str(value))
+
+    return ProductPayload(
+        sku=sku.gsku,
+        name=sku.name,
+        spec=sku.spec,
+        weight_kg=decimal(sku.weight_kg),
+        length_cm=decimal(sku.length_cm),
+        width_cm=decimal(sku.width_cm),
+        height_cm=decimal(sku.height_cm),
+        barcode=sku.barcode,
+    )
+
+
+class SkuSyncService:
+    def __init__(self, clients: ProxyClientProvider, clock: Clock) -> None:
+        self._clients = clients
+        self._clock = clock
+
+    def ensure_synced(
+        self, system_code: str, gskus: Iterable[str], sink: RequestLogSink, context: LogContext | None = None
+    ) -> list[SkuMapping]:
+        """Pushes the GSKUs not yet synced to the system; raises SkuSyncFailedError naming the failures.
+
+        A transient vendor error propagates unchanged, so the caller retries instead of giving up.
+        """
+        pending = [gsku for gsku in dict.fromkeys(gskus) if not self._is_synced(system_code, gsku)]
+        if not pending:
+            return []
+        client = self._clients.client_for(system_code, sink)
+        mappings = [self._push(client, system_code, gsku, context) for gsku in pending]
+        failures = [mapping for mapping in mappings if mapping.status is SkuSyncStatus.FAILED]
+        if failures:
+            causes = (f"{m.gsku} {(m.last_error or '').removeprefix(FAILED_PREFIX)}" for m in failures)
+            raise SkuSyncFailedError(FAILED_PREFIX + "; ".join(causes))
+        return mappings
+
+    def resync(self, system_code: str, gsku: str, sink: RequestLogSink) -> SkuMapping:
+        """Re-reads the (fixed) master data and pushes it now, whatever the last status was."""
+        try:
+            client = self._clients.client_for(system_code, sink)
+        except SystemConfigurationError as error:
+            return self._record(system_code, gsku, SkuSyncStatus.FAILED, error=error.message)
+        try:
+            return self._push(client, system_code, gsku, None)
+        except TransientProxyError as error:
+            return self._record(
+                system_code, gsku, SkuSyncStatus.PENDING, error=f"will retry: {error.message}"
+            )
+
+    def _is_synced(self, system_code: str, gsku: str) -> bool:
+        mapping = sku_mapping_repository.find_sku_mapping(system_code, gsku)
+        return mapping is not None and mapping.status is SkuSyncStatus.SYNCED
+
+    def _push(
+        self, client: ProxyWarehouseClient, system_code: str, gsku: str, context: LogContext | None
+    ) -> SkuMapping:
+        sku = config_repository.find_sku(gsku)
+        if sku is None:
+            return self._fail(system_code, gsku, f"GSKU {gsku} has no master data")
+        missing = missing_master_data(sku)
+        if missing:
+            return self._fail(system_code, gsku, f"missing {', '.join(missing)}")
+        try:
+            proxy_sku = client.upsert_product(product_payload(sku), context=context)
+        except TransientProxyError:
+            self._record(system_code, gsku, SkuSyncStatus.PENDING, error="vendor temporarily unavailable")
+            raise
+        except ProxyConfigurationError as error:
+            return self._record(system_code, gsku, SkuSyncStatus.FAILED, error=error.message)
+        except ProxyError as error:
+            return self._fail(system_code, gsku, error.message)
+        return self._record(system_code, gsku, SkuSyncStatus.SYNCED, proxy_sku=proxy_sku)
+
+    def _fail(self, system_code: str, gsku: str, cause: str) -> SkuMapping:
+        return self._record(system_code, gsku, SkuSyncStatus.FAILED, error=FAILED_PREFIX + cause)
+
+    def _record(
+        self,
+        system_code: str,
+        gsku: str,
+        status: SkuSyncStatus,
+        *,
+        proxy_sku: str | None = None,
+        error: str | None = None,
+    ) -> SkuMapping:
+        now = to_iso(self._clock.now())
+        mapping = SkuMapping(
+            system_code=system_code,
+            gsku=gsku,
+            status=status,
+            proxy_sku=proxy_sku,
+            last_error=error,
+            last_attempt_at=now,
+        )
+        sku_mapping_repository.save_sku_mapping(mapping, now)
+        return mapping
