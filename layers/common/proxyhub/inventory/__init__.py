@@ -1,0 +1,1 @@
+"""The dedicated-location stock ledger and inventory reconciliation with proxy warehouses."""

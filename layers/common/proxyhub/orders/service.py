@@ -1,0 +1,247 @@
+"""Order use cases from GWMS (and OneWarehouse): create, read, cancel.
+
+Every refusal happens before anything is written. Creating is idempotent on the order number: the
+same push returns the same order; a different payload under the same number is a conflict.
+"""
+
+import contextlib
+import hashlib
+from datetime import datetime
+
+from proxyhub.clock import Clock
+from proxyhub.config.proxy_clients import ProxyClientProvider
+from proxyhub.dal import config_repository, order_repository
+from proxyhub.dal.config_repository import WarehouseMappingItem
+from proxyhub.dal.order_repository import StoredOrder
+from proxyhub.errors import ConflictError, InvalidInputError, NotFoundError
+from proxyhub.orders.models import (
+    CancelState,
+    InboundOrderCreate,
+    Order,
+    OrderKind,
+    OrderLine,
+    OrderLineInput,
+    OrderStatus,
+    OutboundOrderCreate,
+)
+from proxyhub.orders.ports import DomainEvents, OrderTasks
+from proxyhub.proxy.ports import BusinessRejection, LogContext
+from proxyhub.request_log import RequestLogSink
+
+CANCELLABLE_AT_PROXY = (OrderStatus.PUSHED, OrderStatus.EXCEPTION)
+DROP_SHIPPING_NOT_CANCELLABLE = "Drop shipping orders cannot be cancelled"
+
+
+def fingerprint(request: InboundOrderCreate | OutboundOrderCreate) -> str:
+    return hashlib.sha256(request.model_dump_json().encode()).hexdigest()
+
+
+class OrderService:
+    def __init__(
+        self, clients: ProxyClientProvider, tasks: OrderTasks, events: DomainEvents, clock: Clock
+    ) -> None:
+        self._clients = clients
+        self._tasks = tasks
+        self._events = events
+        self._clock = clock
+
+    # ------------------------------------------------------------ create
+
+    def create_inbound(self, request: InboundOrderCreate, source: str = "gwms") -> tuple[Order, bool]:
+        """Returns the order and whether this call created it (False: an identical earlier push)."""
+        repeat = self._repeat_of(OrderKind.INBOUND, request)
+        if repeat is not None:
+            return repeat, False
+        mapping = self._mapping_for(request.warehouse_code)
+        self._require_known_gskus(request.items)
+        now = self._clock.now()
+        order = Order(
+            order_no=request.order_no,
+            kind=OrderKind.INBOUND,
+            order_type=request.inbound_type,
+            status=OrderStatus.CREATED,
+            warehouse_code=request.warehouse_code,
+            proxy_warehouse_code=mapping.sk,
+            system_code=mapping.system_code,
+            customer_code=request.customer_code,
+            expected_at=request.expected_at,
+            lines=[OrderLine(gsku=item.gsku, qty=item.qty) for item in request.items],
+            source=source,
+            created_at=now,
+            updated_at=now,
+        )
+        return self._insert_with_task(order, request)
+
+    def create_outbound(self, request: OutboundOrderCreate, source: str = "gwms") -> tuple[Order, bool]:
+        repeat = self._repeat_of(OrderKind.OUTBOUND, request)
+        if repeat is not None:
+            return repeat, False
+        mapping = self._mapping_for(request.warehouse_code)
+        self._require_known_gskus(request.items)
+        proxy_channel = self._proxy_channel(mapping.system_code, request)
+        now = self._clock.now()
+        order = Order(
+            order_no=request.order_no,
+            kind=OrderKind.OUTBOUND,
+            order_type=request.outbound_type,
+            status=OrderStatus.CREATED,
+            warehouse_code=request.warehouse_code,
+            proxy_warehouse_code=mapping.sk,
+            system_code=mapping.system_code,
+            customer_code=request.customer_code,
+            channel_code=request.channel_code,
+            proxy_channel_code=proxy_channel,
+            recipient=request.recipient,
+            transfer=request.transfer,
+            lines=[OrderLine(gsku=item.gsku, qty=item.qty) for item in request.items],
+            source=source,
+            created_at=now,
+            updated_at=now,
+        )
+        return self._insert_with_task(order, request)
+
+    def _repeat_of(self, kind: OrderKind, request: InboundOrderCreate | OutboundOrderCreate) -> Order | None:
+        stored = order_repository.find_order(kind, request.order_no)
+        if stored is None:
+            return None
+        if stored.fingerprint != fingerprint(request):
+            raise ConflictError(f"Order {request.order_no} already exists with different content")
+        return self._with_tasks(stored.order)
+
+    def _mapping_for(self, warehouse_code: str) -> WarehouseMappingItem:
+        mapping = config_repository.find_mapping_for_gwms_warehouse(warehouse_code)
+        if mapping is None:
+            raise InvalidInputError(
+                f"Warehouse {warehouse_code} is not mapped to a proxy warehouse", field="warehouse_code"
+            )
+        self._clients.usable_system(mapping.system_code)
+        return mapping
+
+    @staticmethod
+    def _require_known_gskus(items: list[OrderLineInput]) -> None:
+        for index, item in enumerate(items):
+            if config_repository.find_sku(item.gsku) is None:
+                raise InvalidInputError(f"Unknown GSKU {item.gsku}", field=f"items[{index}].gsku")
+
+    @staticmethod
+    def _proxy_channel(system_code: str, request: OutboundOrderCreate) -> str | None:
+        if request.channel_code is None:
+            return None
+        channel = config_repository.find_channel_mapping(system_code, request.channel_code)
+        if channel is None:
+            if request.outbound_type == "drop_shipping":
+                raise InvalidInputError(
+                    f"Channel {request.channel_code} has no channel mapping for proxy system {system_code}",
+                    field="channel_code",
+                )
+            return None
+        return channel.proxy_channel_code
+
+    def _insert_with_task(
+        self, order: Order, request: InboundOrderCreate | OutboundOrderCreate
+    ) -> tuple[Order, bool]:
+        stored = order_repository.insert_order(order, fingerprint(request))
+        if stored is None:
+            # Another identical push won the race: answer like a repeat.
+            repeat = self._repeat_of(order.kind, request)
+            if repeat is None:
+                raise ConflictError(f"Order {order.order_no} is being created; try again")
+            return repeat, False
+        try:
+            task = self._tasks.start_create_task(order)
+        except Exception:
+            order_repository.delete_order(order.kind, order.order_no)
+            raise
+        saved = order_repository.save_order(stored, order.model_copy(update={"create_task_id": task.task_id}))
+        return self._with_tasks(saved.order), True
+
+    # ------------------------------------------------------------ read
+
+    def get(self, kind: OrderKind, order_no: str) -> Order:
+        return self._with_tasks(self._require(kind, order_no).order)
+
+    def _require(self, kind: OrderKind, order_no: str) -> StoredOrder:
+        stored = order_repository.find_order(kind, order_no)
+        if stored is None:
+            raise NotFoundError(f"{kind.value.capitalize()} order {order_no} not found")
+        return stored
+
+    def _with_tasks(self, order: Order) -> Order:
+        return order.model_copy(update={"tasks": self._tasks.tasks_of(order.order_no)})
+
+    # ------------------------------------------------------------ cancel
+
+    def cancel(self, kind: OrderKind, order_no: str, reason: str, sink: RequestLogSink) -> Order:
+        stored = self._require(kind, order_no)
+        order = stored.order
+        if order.kind is OrderKind.OUTBOUND and order.order_type == "drop_shipping":
+            raise ConflictError(DROP_SHIPPING_NOT_CANCELLABLE)
+        if order.status in (OrderStatus.CANCELLED, OrderStatus.CANCELLING):
+            return self._with_tasks(order)
+        if order.status is OrderStatus.CREATED:
+            return self._with_tasks(self._cancel_before_push(stored, reason))
+        if order.status not in CANCELLABLE_AT_PROXY:
+            raise ConflictError(f"Order {order_no} is already {order.status.value}; it cannot be cancelled")
+        return self._with_tasks(self._cancel_at_proxy(stored, reason, sink))
+
+    def _cancel_before_push(self, stored: StoredOrder, reason: str) -> Order:
+        task_id = stored.order.create_task_id
+        if task_id and self._tasks.is_running(task_id):
+            raise ConflictError(
+                f"Order {stored.order.order_no} is being pushed to the proxy warehouse; try again shortly"
+            )
+        return confirm_cancelled(
+            stored, reason, "Cancelled before it was pushed", self._tasks, self._events, self._now()
+        )
+
+    def _cancel_at_proxy(self, stored: StoredOrder, reason: str, sink: RequestLogSink) -> Order:
+        order = stored.order
+        assert order.proxy_order_no is not None
+        client = self._clients.client_for(order.system_code, sink)
+        log = LogContext(order_no=order.order_no, warehouse_code=order.warehouse_code)
+        cancel = client.cancel_inbound if order.kind is OrderKind.INBOUND else client.cancel_outbound
+        try:
+            result = cancel(order.proxy_order_no, reason, context=log)
+        except BusinessRejection as rejection:
+            rejected = CancelState(status="rejected", reason=reason, result=rejection.reason)
+            order_repository.save_order(
+                stored, order.model_copy(update={"cancel": rejected, "updated_at": self._now()})
+            )
+            raise ConflictError(f"Cancel rejected by the proxy warehouse: {rejection.reason}") from rejection
+        if result.status == "CANCELLED":
+            return confirm_cancelled(
+                stored, reason, "Cancelled in the proxy warehouse", self._tasks, self._events, self._now()
+            )
+        cancelling = order.model_copy(
+            update={
+                "status": OrderStatus.CANCELLING,
+                "cancel": CancelState(status="cancelling", reason=reason),
+                "updated_at": self._now(),
+            }
+        )
+        saved = order_repository.save_order(stored, cancelling)
+        self._tasks.start_cancel_task(saved.order, reason)
+        return saved.order
+
+    def _now(self) -> datetime:
+        return self._clock.now()
+
+
+def confirm_cancelled(
+    stored: StoredOrder, reason: str, result: str, tasks: OrderTasks, events: DomainEvents, now: datetime
+) -> Order:
+    """The order is cancelled for good: its create task ends and GWMS hears about it."""
+    order = stored.order.model_copy(
+        update={
+            "status": OrderStatus.CANCELLED,
+            "cancel": CancelState(status="cancelled", reason=reason, result=result),
+            "updated_at": now,
+        }
+    )
+    saved = order_repository.save_order(stored, order)
+    if order.create_task_id:
+        # Finished or running: a running create task sees the cancelled order and ends itself.
+        with contextlib.suppress(ConflictError):
+            tasks.end_task(order.create_task_id, f"Order cancelled: {result}")
+    events.publish("OrderCancelled", {"order_no": order.order_no, "kind": order.kind.value, "result": result})
+    return saved.order
