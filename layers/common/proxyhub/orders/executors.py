@@ -13,6 +13,7 @@ from proxyhub.dal import config_repository, ledger_repository, order_repository
 from proxyhub.dal.order_repository import StoredOrder
 from proxyhub.inventory.ledger import BatchKey, StockDelta, location_for
 from proxyhub.orders.models import (
+    CancelState,
     Order,
     OrderKind,
     OrderStatus,
@@ -393,3 +394,64 @@ def shipped_summary(order: Order) -> str:
     units = sum(batch.qty for batch in shipment.batches)
     carrier = shipment.carrier or "unknown carrier"
     return f"Shipped {units} units with {carrier}, tracking {shipment.tracking_no or '-'}"
+
+
+class CancelCheckExecutor(OrderFlowBase):
+    """Cancel tasks: asks the proxy warehouse how a cancel it is still deciding came out."""
+
+    def execute(self, task: Task, context: ExecutionContext) -> Outcome:
+        kind = OrderKind(task.business_type.value)
+        stored = self._order_of(task, kind)
+        order = stored.order
+        if order.status is OrderStatus.CANCELLED:
+            return Done("Cancelled in the proxy warehouse", third_party_order_no=order.proxy_order_no)
+        if order.status is not OrderStatus.CANCELLING or order.proxy_order_no is None:
+            return Done(f"No cancel pending: the order is {order.status.value}")
+        client = self._client(order, context)
+        log = self._log_context(task)
+        resolution: str | None
+        if kind is OrderKind.INBOUND:
+            inbound = client.get_inbound(order.proxy_order_no, context=log)
+            proxy_status, resolution = inbound.status, inbound_cancel_resolution(inbound)
+        else:
+            outbound = client.get_outbound(order.proxy_order_no, context=log)
+            proxy_status, resolution = outbound.status, outbound_cancel_resolution(outbound)
+        if resolution is None:
+            return NotYet("Waiting for the proxy warehouse to decide the cancel")
+        if resolution == "CANCELLED":
+            reason = order.cancel.reason if order.cancel else "Cancelled"
+            confirm_cancelled(
+                stored, reason, "Cancelled in the proxy warehouse", self._tasks, self._events, context.now()
+            )
+            return Done("Cancelled in the proxy warehouse", third_party_order_no=order.proxy_order_no)
+        return self._rejected(stored, proxy_status, context)
+
+    def _rejected(self, stored: StoredOrder, proxy_status: str, context: ExecutionContext) -> Outcome:
+        order = stored.order
+        reason = order.cancel.reason if order.cancel else "Cancelled"
+        result = f"Rejected by the proxy warehouse (order is {proxy_status})"
+        rejected = order.model_copy(
+            update={
+                "status": OrderStatus.PUSHED,
+                "cancel": CancelState(status="rejected", reason=reason, result=result),
+                "updated_at": context.now(),
+            }
+        )
+        order_repository.save_order(stored, rejected)
+        return Done(
+            f"Cancel {result.lower()}; the order continues", third_party_order_no=order.proxy_order_no
+        )
+
+
+def inbound_cancel_resolution(state: InboundState) -> str:
+    """HPK decides an inbound cancel at once: anything but CANCELLED means it went on."""
+    return "CANCELLED" if state.status == "CANCELLED" else "REJECTED"
+
+
+def outbound_cancel_resolution(state: OutboundState) -> str | None:
+    """CANCELLED, REJECTED, or None while the proxy warehouse is still deciding."""
+    if state.status == "CANCELLED" or state.cancel_result == "CANCELLED":
+        return "CANCELLED"
+    if state.status == "CANCELLING":
+        return None
+    return "REJECTED"
