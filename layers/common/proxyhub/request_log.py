@@ -5,6 +5,7 @@ task engine's concern (DynamoDB with a TTL in AWS, a list in tests).
 """
 
 import contextlib
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -49,6 +50,7 @@ class ListRequestLogSink:
         self.records.append(entry)
 
 
+@functools.lru_cache(maxsize=1024)
 def is_secret_key(key: str) -> bool:
     return bool(_SECRET_KEY.search(key))
 

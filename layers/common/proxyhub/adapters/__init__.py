@@ -1,0 +1,1 @@
+"""Vendor adapters: the only modules that know a vendor's wire format."""

@@ -1,0 +1,1 @@
+"""Proxy warehouses as the domain sees them: the port every vendor adapter implements."""

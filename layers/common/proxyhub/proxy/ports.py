@@ -1,0 +1,251 @@
+"""The proxy-warehouse port: vendor-neutral types and the client protocol.
+
+The task engine, the flows and inventory sync see only this module. Each vendor (HPK first) has an
+adapter in `proxyhub.adapters` that translates these types to its wire format and its error codes
+to the errors below.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Literal, NamedTuple, Protocol
+
+from proxyhub.request_log import RequestLogSink
+
+InboundType = Literal["purchase", "return"]
+InboundStatus = Literal["CREATED", "ARRIVED", "RECEIVING", "COMPLETED", "CANCELLED"]
+OutboundType = Literal["drop_shipping", "transfer_staging"]
+OutboundStatus = Literal["CREATED", "PICKING", "PACKED", "SHIPPED", "CANCELLING", "CANCELLED", "EXCEPTION"]
+CancelStatus = Literal["CANCELLED", "CANCELLING"]
+CancelResolution = Literal["CANCELLED", "REJECTED"]
+InventoryType = Literal["qualified", "defective"]
+RejectionKind = Literal["state", "stock"]
+
+
+class ProxyError(Exception):
+    """Base of every error a proxy-warehouse client raises; `message` is safe to show to operators."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class TransientProxyError(ProxyError):
+    """Worth retrying later: 5xx, rate limits, timeouts, transport errors, malformed replies."""
+
+    def __init__(self, message: str, retry_after_seconds: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
+
+
+class PermanentProxyError(ProxyError):
+    """The vendor rejected this payload; retrying it unchanged cannot succeed."""
+
+    def __init__(self, message: str, fields: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.fields = fields or []
+
+
+class BusinessRejection(ProxyError):  # noqa: N818 - the domain's word; it is not a failure of ours
+    """The vendor refuses the operation in the order's current state, or stock is short."""
+
+    def __init__(self, reason: str, kind: RejectionKind) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.kind = kind
+
+
+class ProxyNotFound(ProxyError):  # noqa: N818 - reads as the answer it is
+    pass
+
+
+class ProxyConfigurationError(ProxyError):
+    """Wrong endpoint or credentials: no retry helps until an operator fixes the proxy system."""
+
+    def __init__(self, cause: str) -> None:
+        super().__init__(f"System configuration error: {cause}")
+        self.cause = cause
+
+
+@dataclass(frozen=True)
+class ProxyConnection:
+    system_code: str
+    api_endpoint: str
+    account: str
+    password: str = field(repr=False)  # kept out of reprs, so tracebacks and logs never show it
+    version: str
+
+
+@dataclass(frozen=True)
+class LogContext:
+    """Copied into every request-log record, so operators find a call by task, order or warehouse."""
+
+    task_id: str | None = None
+    order_no: str | None = None
+    warehouse_code: str | None = None
+
+
+class OrderItem(NamedTuple):
+    sku: str
+    qty: int
+
+
+@dataclass(frozen=True)
+class ProductPayload:
+    """GSKU master data as we have it; incomplete data is sent anyway so the vendor names what is missing."""
+
+    sku: str
+    name: str | None
+    spec: str | None
+    weight_kg: Decimal | None
+    length_cm: Decimal | None = None
+    width_cm: Decimal | None = None
+    height_cm: Decimal | None = None
+    barcode: str | None = None
+    declared_value: Decimal | None = None
+    currency: str | None = None
+
+
+@dataclass(frozen=True)
+class InboundRequest:
+    reference_no: str
+    warehouse_code: str
+    inbound_type: InboundType
+    customer_code: str | None
+    expected_at: datetime | None
+    items: tuple[OrderItem, ...]
+
+
+@dataclass(frozen=True)
+class InboundLine:
+    sku: str
+    planned_qty: int
+    qualified_qty: int
+    defective_qty: int
+
+
+@dataclass(frozen=True)
+class InboundState:
+    inbound_no: str
+    reference_no: str
+    status: InboundStatus
+    completed_at: datetime | None
+    items: tuple[InboundLine, ...]
+
+
+@dataclass(frozen=True)
+class Label:
+    """A shipping label supplied by the order's owner, for the warehouse to print."""
+
+    format: str
+    content_base64: str
+    carrier: str | None = None
+    tracking_no: str | None = None
+
+
+@dataclass(frozen=True)
+class OutboundRequest:
+    reference_no: str
+    warehouse_code: str
+    order_type: OutboundType
+    channel_code: str | None
+    recipient: dict[str, Any] | None
+    transfer: dict[str, Any] | None
+    label: Label | None
+    items: tuple[OrderItem, ...]
+
+
+@dataclass(frozen=True)
+class ShippedBatch:
+    inbound_no: str
+    inbound_at: datetime
+    inventory_type: InventoryType
+    qty: int
+
+
+@dataclass(frozen=True)
+class OutboundLine:
+    sku: str
+    qty: int
+    shipped_qty: int
+    batches: tuple[ShippedBatch, ...]
+
+
+@dataclass(frozen=True)
+class OutboundState:
+    outbound_no: str
+    reference_no: str
+    order_type: OutboundType
+    status: OutboundStatus
+    exception_reason: str | None
+    shipped_at: datetime | None
+    carrier: str | None
+    tracking_no: str | None
+    cancel_result: CancelResolution | None
+    items: tuple[OutboundLine, ...]
+
+
+@dataclass(frozen=True)
+class CreateResult:
+    proxy_order_no: str
+    status: str
+    # True when the vendor already had an order with this reference number (an idempotent repeat).
+    already_existed: bool
+
+
+@dataclass(frozen=True)
+class CancelResult:
+    proxy_order_no: str
+    status: CancelStatus
+
+
+@dataclass(frozen=True)
+class InventoryBatch:
+    sku: str
+    inventory_type: InventoryType
+    proxy_inbound_no: str
+    local_inbound_no: str | None
+    inbound_at: datetime
+    available: int
+    locked: int
+
+    @property
+    def total(self) -> int:
+        return self.available + self.locked
+
+
+class ProxyWarehouseClient(Protocol):
+    def upsert_product(self, product: ProductPayload, *, context: LogContext | None = None) -> str:
+        """Returns the SKU as the proxy warehouse knows it."""
+        ...
+
+    def create_inbound(
+        self, request: InboundRequest, *, context: LogContext | None = None
+    ) -> CreateResult: ...
+
+    def get_inbound(self, inbound_no: str, *, context: LogContext | None = None) -> InboundState: ...
+
+    def cancel_inbound(
+        self, inbound_no: str, reason: str, *, context: LogContext | None = None
+    ) -> CancelResult: ...
+
+    def create_outbound(
+        self, request: OutboundRequest, *, context: LogContext | None = None
+    ) -> CreateResult: ...
+
+    def get_outbound(self, outbound_no: str, *, context: LogContext | None = None) -> OutboundState: ...
+
+    def cancel_outbound(
+        self, outbound_no: str, reason: str, *, context: LogContext | None = None
+    ) -> CancelResult: ...
+
+    def iter_inventory(
+        self, warehouse_code: str, page_size: int = 500, *, context: LogContext | None = None
+    ) -> Iterator[list[InventoryBatch]]:
+        """One list per page, fetched lazily, so a large warehouse never sits in memory at once."""
+        ...
+
+
+class ProxyClientFactory(Protocol):
+    def __call__(self, connection: ProxyConnection, sink: RequestLogSink) -> ProxyWarehouseClient: ...
