@@ -1,0 +1,657 @@
+"""OneWarehouse adapter: the only module that knows OneWarehouse's headers, signing, fields and paths.
+
+The contract we build against is /work/shared/docs/onewarehouse-contract.md, our model of a private
+API. When the real scheme is confirmed on the first sandbox pushes, this module (and the simulator)
+change; the port (`proxyhub.upstream.ports`) does not.
+"""
+
+import hashlib
+import hmac
+import ipaddress
+import json
+import secrets
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from types import TracebackType
+from typing import Annotated, Any, Self
+
+import httpx
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from proxyhub.clock import Clock, SystemClock
+from proxyhub.proxy.ports import LogContext
+from proxyhub.request_log import REDACTED, RequestLogRecord, RequestLogSink, redact_headers, render_body
+from proxyhub.settings import Settings, get_settings
+from proxyhub.upstream.ports import (
+    CancelDecision,
+    InboundCancelPush,
+    InboundReceipt,
+    MalformedPushError,
+    NonceStore,
+    OrderAccepted,
+    OutboundCancelPush,
+    OutboundPush,
+    OutboundShipment,
+    ProductPush,
+    ProductUpserted,
+    PurchaseInboundPush,
+    Push,
+    PushAnswer,
+    PushItem,
+    PushTopic,
+    PushVerification,
+    ReturnInboundPush,
+    TransientUpstreamError,
+    UpstreamConfigurationError,
+    UpstreamConnection,
+    UpstreamError,
+    UpstreamRejection,
+    Waybill,
+)
+
+HEADER_APP_KEY = "X-OW-App-Key"
+HEADER_TIMESTAMP = "X-OW-Timestamp"
+HEADER_NONCE = "X-OW-Nonce"
+HEADER_SIGN = "X-OW-Sign"
+SIGNATURE_WINDOW_SECONDS = 300
+
+API_PREFIX = "/openapi/v1/"
+INBOUND_CALLBACK_API = "inbound/callback"
+WAYBILL_API = "waybill/get"
+OUTBOUND_CALLBACK_API = "outbound/callback"
+
+CODE_OK = 0
+CODE_MALFORMED = 400
+CODE_UNAUTHORIZED = 401
+CODE_VALIDATION_FAILED = 40001
+CODE_NOT_FOUND = 40401
+CODE_STATE_FORBIDS = 40902
+CODE_RATE_LIMITED = 42901
+CODE_INTERNAL_ERROR = 50000
+
+DEFAULT_CONNECT_TIMEOUT_SECONDS = 5.0
+DEFAULT_READ_TIMEOUT_SECONDS = 20.0
+
+# The path segment of each push endpoint we serve: POST {our API}/onewarehouse/{path}.
+TOPIC_PATHS: dict[PushTopic, str] = {
+    PushTopic.PRODUCTS: "products",
+    PushTopic.PURCHASE_INBOUND: "purchase-inbound",
+    PushTopic.RETURN_INBOUND: "return-inbound",
+    PushTopic.INBOUND_CANCEL: "inbound-cancel",
+    PushTopic.OUTBOUND: "outbound",
+    PushTopic.OUTBOUND_CANCEL: "outbound-cancel",
+}
+_TOPICS_BY_PATH = {path: topic for topic, path in TOPIC_PATHS.items()}
+
+
+def topic_for_path(path: str) -> PushTopic | None:
+    return _TOPICS_BY_PATH.get(path)
+
+
+# --- signatures ----------------------------------------------------------------------------------
+
+
+_SIGNATURE_HEADERS = (HEADER_APP_KEY, HEADER_TIMESTAMP, HEADER_NONCE, HEADER_SIGN)
+
+
+def sign(secret: str, timestamp: str, nonce: str, raw_body: bytes) -> str:
+    message = f"{timestamp}.{nonce}.".encode() + raw_body
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def signed_headers(
+    app_key: str, secret: str, raw_body: bytes, now: datetime, nonce: str | None = None
+) -> dict[str, str]:
+    timestamp = str(int(now.timestamp()))
+    nonce = nonce or secrets.token_hex(16)
+    return {
+        HEADER_APP_KEY: app_key,
+        HEADER_TIMESTAMP: timestamp,
+        HEADER_NONCE: nonce,
+        HEADER_SIGN: sign(secret, timestamp, nonce, raw_body),
+    }
+
+
+def verify_push(
+    headers: Mapping[str, str],
+    raw_body: bytes,
+    app_key: str,
+    app_secret: str,
+    now: datetime,
+    nonce_store: NonceStore,
+    window_seconds: int = SIGNATURE_WINDOW_SECONDS,
+) -> PushVerification:
+    """Checks key, timestamp window and signature, then remembers the nonce to refuse replays.
+
+    The nonce is remembered only for a correctly signed push, so forged requests cannot burn nonces.
+    """
+    lookup = {name.lower(): value for name, value in headers.items()}
+    presented = {name: lookup.get(name.lower(), "").strip() for name in _SIGNATURE_HEADERS}
+    missing = [name for name, value in presented.items() if not value]
+    if missing:
+        return PushVerification.mismatch(f"missing header(s): {', '.join(missing)}")
+    if not hmac.compare_digest(presented[HEADER_APP_KEY].encode(), app_key.encode()):
+        return PushVerification.mismatch(f"unknown app key {presented[HEADER_APP_KEY]!r}")
+    timestamp = presented[HEADER_TIMESTAMP]
+    if not (timestamp.isascii() and timestamp.isdigit()):
+        return PushVerification.mismatch(f"{HEADER_TIMESTAMP} is not Unix seconds")
+    skew = abs(now.timestamp() - int(timestamp))
+    if skew > window_seconds:
+        return PushVerification.stale(
+            f"timestamp {timestamp} is {skew:.0f} s away (window {window_seconds} s)"
+        )
+    nonce = presented[HEADER_NONCE]
+    expected = sign(app_secret, timestamp, nonce, raw_body)
+    if not hmac.compare_digest(expected.encode(), presented[HEADER_SIGN].lower().encode()):
+        return PushVerification.mismatch("signature does not match")
+    # After timestamp + window a replay is refused as stale, so the nonce need not be kept longer.
+    expires_at = datetime.fromtimestamp(int(timestamp) + window_seconds, UTC)
+    if not nonce_store.remember(nonce, expires_at):
+        return PushVerification.replayed(f"nonce {nonce!r} was already used")
+    return PushVerification.accepted()
+
+
+def ip_allowed(source_ip: str, allowed_ips: Iterable[str]) -> bool:
+    """True when the allow-list is empty or one entry (an address or a CIDR block) contains the IP."""
+    allowed = list(allowed_ips)
+    if not allowed:
+        return True
+    try:
+        address = ipaddress.ip_address(source_ip.strip())
+    except ValueError:
+        return False
+    return any(address in network for network in _networks(allowed))
+
+
+def _networks(entries: Iterable[str]) -> Iterable[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    for entry in entries:
+        try:
+            yield ipaddress.ip_network(entry.strip(), strict=False)
+        except ValueError:
+            continue  # a bad entry must not open the door; configuration validation reports it
+
+
+def redacted_push_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """The push's headers for the request log, with the signature and other secrets masked."""
+    redacted = redact_headers(dict(headers))
+    return {
+        name: REDACTED if name.lower() == HEADER_SIGN.lower() else value for name, value in redacted.items()
+    }
+
+
+# --- push bodies ---------------------------------------------------------------------------------
+
+_Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+_Measure = Annotated[Decimal, Field(ge=0)]
+
+
+class _WireModel(BaseModel):
+    # OneWarehouse may add fields at any time and may send numeric codes; only what we read is checked.
+    model_config = ConfigDict(extra="ignore", frozen=True, coerce_numbers_to_str=True)
+
+
+class _WireItem(_WireModel):
+    sku_id: _Text
+    qty: int = Field(gt=0, strict=True)  # strict: JSON `true` must not pass as a quantity of 1
+
+
+class _WireProduct(_WireModel):
+    sku_id: _Text
+    sku_code: _Text
+    name: _Text
+    spec: str | None = None
+    weight_kg: _Measure | None = None
+    length_cm: _Measure | None = None
+    width_cm: _Measure | None = None
+    height_cm: _Measure | None = None
+    barcode: str | None = None
+    declared_value: _Measure | None = None
+    currency: str | None = None
+    owner_code: _Text
+
+
+class _WirePurchaseInbound(_WireModel):
+    inbound_no: _Text
+    warehouse_code: _Text
+    owner_code: _Text
+    expected_arrival: datetime | None = None
+    items: list[_WireItem] = Field(min_length=1)
+    remark: str | None = None
+
+
+class _WireReturnInbound(_WireModel):
+    return_no: _Text
+    original_outbound_no: str | None = None
+    warehouse_code: _Text
+    owner_code: _Text
+    items: list[_WireItem] = Field(min_length=1)
+    reason: str | None = None
+
+
+class _WireInboundCancel(_WireModel):
+    inbound_no: _Text
+    reason: str | None = None
+
+
+class _WireRecipient(_WireModel):
+    name: _Text
+    phone: str | None = None
+    email: str | None = None
+    country: _Text
+    state: str | None = None
+    city: _Text
+    postcode: _Text
+    address1: _Text
+    address2: str | None = None
+
+
+class _WireLogistics(_WireModel):
+    carrier_code: _Text
+    service_code: str | None = None
+
+
+class _WireOutbound(_WireModel):
+    outbound_no: _Text
+    warehouse_code: _Text
+    owner_code: _Text
+    recipient: _WireRecipient
+    logistics: _WireLogistics
+    items: list[_WireItem] = Field(min_length=1)
+    remark: str | None = None
+
+
+class _WireOutboundCancel(_WireModel):
+    outbound_no: _Text
+    reason: str | None = None
+
+
+def _items(items: list[_WireItem]) -> tuple[PushItem, ...]:
+    return tuple(PushItem(item.sku_id, item.qty) for item in items)
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """OneWarehouse's zone for naive times is not documented; we read them as UTC."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _product(wire: _WireProduct) -> ProductPush:
+    return ProductPush(**wire.model_dump())
+
+
+def _purchase_inbound(wire: _WirePurchaseInbound) -> PurchaseInboundPush:
+    return PurchaseInboundPush(
+        inbound_no=wire.inbound_no,
+        warehouse_code=wire.warehouse_code,
+        owner_code=wire.owner_code,
+        expected_arrival=_utc(wire.expected_arrival),
+        items=_items(wire.items),
+        remark=wire.remark,
+    )
+
+
+def _return_inbound(wire: _WireReturnInbound) -> ReturnInboundPush:
+    return ReturnInboundPush(
+        return_no=wire.return_no,
+        original_outbound_no=wire.original_outbound_no,
+        warehouse_code=wire.warehouse_code,
+        owner_code=wire.owner_code,
+        items=_items(wire.items),
+        reason=wire.reason,
+    )
+
+
+def _inbound_cancel(wire: _WireInboundCancel) -> InboundCancelPush:
+    return InboundCancelPush(inbound_no=wire.inbound_no, reason=wire.reason)
+
+
+def _outbound(wire: _WireOutbound) -> OutboundPush:
+    return OutboundPush(
+        outbound_no=wire.outbound_no,
+        warehouse_code=wire.warehouse_code,
+        owner_code=wire.owner_code,
+        recipient=wire.recipient.model_dump(),
+        carrier_code=wire.logistics.carrier_code,
+        service_code=wire.logistics.service_code,
+        items=_items(wire.items),
+        remark=wire.remark,
+    )
+
+
+def _outbound_cancel(wire: _WireOutboundCancel) -> OutboundCancelPush:
+    return OutboundCancelPush(outbound_no=wire.outbound_no, reason=wire.reason)
+
+
+_PUSH_PARSERS: dict[PushTopic, tuple[type[_WireModel], Callable[[Any], Push]]] = {
+    PushTopic.PRODUCTS: (_WireProduct, _product),
+    PushTopic.PURCHASE_INBOUND: (_WirePurchaseInbound, _purchase_inbound),
+    PushTopic.RETURN_INBOUND: (_WireReturnInbound, _return_inbound),
+    PushTopic.INBOUND_CANCEL: (_WireInboundCancel, _inbound_cancel),
+    PushTopic.OUTBOUND: (_WireOutbound, _outbound),
+    PushTopic.OUTBOUND_CANCEL: (_WireOutboundCancel, _outbound_cancel),
+}
+
+
+def parse_push(topic: PushTopic, raw_body: bytes | str) -> Push:
+    """The push as a domain type; a body of the wrong shape raises `MalformedPushError` naming the field."""
+    wire_model, to_domain = _PUSH_PARSERS[topic]
+    try:
+        wire = wire_model.model_validate_json(raw_body)
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        raise MalformedPushError(_field_path(first["loc"]), first["msg"]) from None
+    return to_domain(wire)
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    """Pydantic's ("items", 0, "qty") as `items[0].qty`; an error about the whole body as `body`."""
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}" if path else str(part)
+    return path or "body"
+
+
+# --- replies to pushes ---------------------------------------------------------------------------
+
+
+def ok_reply(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {"code": CODE_OK, "msg": "success", "data": dict(data)}
+
+
+def refusal_reply(code: int, msg: str) -> dict[str, Any]:
+    """A business refusal: HTTP 200 with a non-zero code and the reason."""
+    return {"code": code, "msg": msg, "data": None}
+
+
+def unauthorized_reply(msg: str) -> dict[str, Any]:
+    return {"code": CODE_UNAUTHORIZED, "msg": msg, "data": None}
+
+
+def malformed_reply(field: str, msg: str) -> dict[str, Any]:
+    return {"code": CODE_MALFORMED, "msg": f"{field}: {msg}", "data": {"field": field}}
+
+
+def reply_status(reply: Mapping[str, Any]) -> int:
+    """The HTTP status that goes with a reply: 401 and 400 for those codes, else 200 (refusals too)."""
+    code = reply.get("code")
+    return {CODE_UNAUTHORIZED: 401, CODE_MALFORMED: 400}.get(code, 200) if isinstance(code, int) else 200
+
+
+def answer_reply(topic: PushTopic, answer: PushAnswer) -> dict[str, Any]:
+    """The success reply for a push, with the `data` fields the contract gives each topic."""
+    match answer:
+        case ProductUpserted(sku_id=sku_id, created=created):
+            return ok_reply({"sku_id": sku_id, "status": "created" if created else "updated"})
+        case OrderAccepted(order_no=order_no, wms_order_no=wms_order_no):
+            return ok_reply({_ORDER_NUMBER_FIELDS[topic]: order_no, "wms_order_no": wms_order_no})
+        case CancelDecision(order_no=order_no, granted=granted, reason=reason):
+            number_field, verdict_field = _CANCEL_FIELDS[topic]
+            return ok_reply({number_field: order_no, verdict_field: granted, "reason": reason})
+    raise TypeError(f"no reply for {answer!r}")
+
+
+_ORDER_NUMBER_FIELDS = {
+    PushTopic.PURCHASE_INBOUND: "inbound_no",
+    PushTopic.RETURN_INBOUND: "return_no",
+    PushTopic.OUTBOUND: "outbound_no",
+}
+_CANCEL_FIELDS = {
+    PushTopic.INBOUND_CANCEL: ("inbound_no", "allowed"),
+    PushTopic.OUTBOUND_CANCEL: ("outbound_no", "intercepted"),
+}
+
+
+# --- callback payloads ---------------------------------------------------------------------------
+
+
+def inbound_receipt_to_wire(receipt: InboundReceipt) -> dict[str, Any]:
+    number_field = "inbound_no" if receipt.kind == "purchase" else "return_no"
+    return {
+        number_field: receipt.order_no,
+        "status": "RECEIVED",
+        "received_at": _wire_time(receipt.received_at),
+        "items": [
+            {"sku_id": item.sku_id, "qualified_qty": item.qualified_qty, "defective_qty": item.defective_qty}
+            for item in receipt.items
+        ],
+    }
+
+
+def outbound_shipment_to_wire(shipment: OutboundShipment) -> dict[str, Any]:
+    return {
+        "outbound_no": shipment.outbound_no,
+        "status": "SHIPPED",
+        "shipped_at": _wire_time(shipment.shipped_at),
+        "carrier_code": shipment.carrier_code,
+        "tracking_no": shipment.tracking_no,
+        "packages": [
+            {"tracking_no": package.tracking_no, "weight_kg": _number(package.weight_kg)}
+            for package in shipment.packages
+        ],
+    }
+
+
+def waybill_from_wire(data: Any) -> Waybill:
+    label = data["label_base64"]
+    if not isinstance(label, str) or not label:
+        raise ValueError("label_base64 missing")
+    return Waybill(
+        carrier_code=str(data["carrier_code"]),
+        tracking_no=str(data["tracking_no"]),
+        label_format=str(data.get("label_format") or "PDF"),
+        label_base64=label,
+    )
+
+
+def _wire_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+# --- callback client -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OneWarehouseEnvelope:
+    code: int
+    msg: str
+    data: Any
+
+
+def envelope_from_response(
+    status_code: int, body: bytes, retry_after: str | None = None
+) -> OneWarehouseEnvelope:
+    """Turns HTTP-level failures into errors; a well-formed envelope is returned whatever its code."""
+    if status_code in (401, 403):
+        raise UpstreamConfigurationError(
+            f"OneWarehouse refused our signature (HTTP {status_code}), check the app key and callback key"
+        )
+    if status_code == 404:
+        raise UpstreamConfigurationError("no OneWarehouse API at this address (HTTP 404), check api_base_url")
+    if status_code == 429:
+        raise TransientUpstreamError("OneWarehouse rate limit (HTTP 429)", _seconds(retry_after))
+    if status_code >= 500:
+        raise TransientUpstreamError(f"OneWarehouse answered HTTP {status_code}")
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        raise TransientUpstreamError("OneWarehouse answered a body that is not JSON") from None
+    code = payload.get("code") if isinstance(payload, dict) else None
+    if not isinstance(code, int) or isinstance(code, bool):
+        raise TransientUpstreamError("OneWarehouse answered JSON without a numeric envelope code")
+    if status_code != 200 and code == CODE_OK:
+        # Any other 4xx carrying a success code: we cannot trust it, and repeating will not change it.
+        raise UpstreamRejection(f"OneWarehouse answered HTTP {status_code}", kind="other", code=status_code)
+    return OneWarehouseEnvelope(code=code, msg=str(payload.get("msg") or ""), data=payload.get("data"))
+
+
+def error_for_envelope(envelope: OneWarehouseEnvelope) -> UpstreamError:
+    """The error for a non-zero envelope code; OneWarehouse's own message is kept for operators."""
+    message = envelope.msg or "no message"
+    match envelope.code:
+        case 401:
+            return UpstreamConfigurationError(f"OneWarehouse refused our signature: {message}")
+        case 40401:
+            return UpstreamRejection(f"OneWarehouse: {message}", kind="not_found", code=envelope.code)
+        case 40902:
+            return UpstreamRejection(message, kind="state", code=envelope.code)
+        case 400 | 40001:
+            return UpstreamRejection(
+                f"OneWarehouse rejected the data: {message}", kind="invalid", code=envelope.code
+            )
+        case code if code == CODE_RATE_LIMITED or code >= CODE_INTERNAL_ERROR:
+            return TransientUpstreamError(f"OneWarehouse temporarily failed ({code}): {message}")
+        case code:
+            return UpstreamRejection(f"OneWarehouse code {code}: {message}", kind="other", code=code)
+
+
+def error_for_transport(error: httpx.HTTPError) -> UpstreamError:
+    if isinstance(error, httpx.UnsupportedProtocol):
+        return UpstreamConfigurationError(f"invalid OneWarehouse api_base_url: {error}")
+    if isinstance(error, httpx.TimeoutException):
+        return TransientUpstreamError(f"OneWarehouse did not answer in time ({type(error).__name__})")
+    return TransientUpstreamError(f"OneWarehouse transport error ({type(error).__name__}): {error}")
+
+
+def _seconds(retry_after: str | None) -> float | None:
+    try:
+        return float(retry_after) if retry_after else None
+    except ValueError:
+        return None  # an HTTP-date Retry-After is rare enough to fall back to our own backoff
+
+
+class OneWarehouseClient:
+    """The upstream callback port over OneWarehouse's open API; every exchange goes to the request log."""
+
+    def __init__(
+        self,
+        connection: UpstreamConnection,
+        sink: RequestLogSink,
+        *,
+        connect_timeout: float = DEFAULT_CONNECT_TIMEOUT_SECONDS,
+        read_timeout: float = DEFAULT_READ_TIMEOUT_SECONDS,
+        transport: httpx.BaseTransport | None = None,
+        clock: Clock | None = None,
+        settings: Settings | None = None,
+    ) -> None:
+        self._connection = connection
+        self._sink = sink
+        self._clock = clock or SystemClock()
+        self._body_limit = (settings or get_settings()).request_log_body_limit
+        timeout = httpx.Timeout(read_timeout, connect=connect_timeout)
+        try:
+            self._http = httpx.Client(base_url=connection.api_base_url, timeout=timeout, transport=transport)
+        except httpx.InvalidURL as error:
+            raise UpstreamConfigurationError(
+                f"invalid OneWarehouse api_base_url {connection.api_base_url!r}"
+            ) from error
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def send_inbound_callback(self, receipt: InboundReceipt, *, context: LogContext | None = None) -> None:
+        self._call(INBOUND_CALLBACK_API, inbound_receipt_to_wire(receipt), context)
+
+    def get_waybill(self, outbound_no: str, *, context: LogContext | None = None) -> Waybill:
+        data = self._call(WAYBILL_API, {"outbound_no": outbound_no}, context)
+        try:
+            return waybill_from_wire(data)
+        except (KeyError, TypeError, ValueError) as error:
+            # A waybill of the wrong shape is OneWarehouse's fault and may heal, so transient.
+            raise TransientUpstreamError(
+                f"OneWarehouse answered a waybill of an unexpected shape ({error!r})"
+            ) from error
+
+    def send_outbound_callback(
+        self, shipment: OutboundShipment, *, context: LogContext | None = None
+    ) -> None:
+        self._call(OUTBOUND_CALLBACK_API, outbound_shipment_to_wire(shipment), context)
+
+    def _call(self, api_name: str, body: dict[str, Any], context: LogContext | None) -> Any:
+        """Sends one signed request; returns the envelope's `data` or raises the error the answer means."""
+        raw_body = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        connection = self._connection
+        headers = signed_headers(connection.app_key, connection.callback_key, raw_body, self._clock.now())
+        headers["Content-Type"] = "application/json"
+        request = self._http.build_request("POST", API_PREFIX + api_name, content=raw_body, headers=headers)
+        started = time.perf_counter()
+        response: httpx.Response | None = None
+        try:
+            response = self._http.send(request)
+            envelope = envelope_from_response(
+                response.status_code, response.content, response.headers.get("Retry-After")
+            )
+            if envelope.code != CODE_OK:
+                raise error_for_envelope(envelope)
+        except httpx.HTTPError as error:
+            failure = error_for_transport(error)
+            self._log_exchange(api_name, request, started, context, error=failure.message)
+            raise failure from error
+        except UpstreamError as failure:
+            self._log_exchange(api_name, request, started, context, response=response, error=failure.message)
+            raise
+        self._log_exchange(api_name, request, started, context, response=response)
+        return envelope.data
+
+    def _log_exchange(
+        self,
+        api_name: str,
+        request: httpx.Request,
+        started: float,
+        context: LogContext | None,
+        *,
+        response: httpx.Response | None = None,
+        error: str | None = None,
+    ) -> None:
+        # The signature is masked in the headers already; masking its value guards against echoes.
+        known_secrets = (self._connection.callback_key, request.headers.get(HEADER_SIGN, ""))
+        context = context or LogContext()
+        self._sink.record(
+            RequestLogRecord(
+                api_name=api_name,
+                url=str(request.url),
+                method=request.method,
+                request_body=render_body(request.content, self._body_limit, known_secrets),
+                response_status=response.status_code if response is not None else None,
+                response_body=render_body(response.content, self._body_limit, known_secrets)
+                if response is not None
+                else "",
+                duration_ms=round((time.perf_counter() - started) * 1000),
+                system_code=self._connection.system_code,
+                warehouse_code=context.warehouse_code,
+                task_id=context.task_id,
+                order_no=context.order_no,
+                error=_masked(error, known_secrets),
+                request_headers=redacted_push_headers(request.headers),
+            )
+        )
+
+
+def _masked(text: str | None, known_secrets: tuple[str, ...]) -> str | None:
+    """An error may quote OneWarehouse's message, which may echo what we sent."""
+    if text is None:
+        return None
+    for secret in known_secrets:
+        if secret:
+            text = text.replace(secret, REDACTED)
+    return text
+
+
+def onewarehouse_client_factory(connection: UpstreamConnection, sink: RequestLogSink) -> OneWarehouseClient:
+    """The `UpstreamClientFactory` for OneWarehouse."""
+    return OneWarehouseClient(connection, sink)

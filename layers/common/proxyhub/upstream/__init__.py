@@ -1,0 +1,1 @@
+"""Upstream fulfilment platforms (OneWarehouse first) that push orders to us and take our callbacks."""

@@ -1,0 +1,311 @@
+"""The upstream-platform port: vendor-neutral types for pushes we receive and callbacks we send.
+
+The webhook flows and the notify tasks see only this module. Each platform (OneWarehouse first) has an
+adapter in `proxyhub.adapters` that parses its pushes into these types, verifies its signatures, and
+maps its callback API and error codes to the errors below.
+"""
+
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, Literal, NamedTuple, Protocol
+
+from proxyhub.clock import Clock, SystemClock
+from proxyhub.proxy.ports import LogContext
+from proxyhub.request_log import RequestLogSink
+
+InboundKind = Literal["purchase", "return"]
+VerificationOutcome = Literal["ok", "mismatch", "stale", "replayed", "ip_refused"]
+UpstreamRejectionKind = Literal["state", "not_found", "invalid", "other"]
+
+
+class PushTopic(StrEnum):
+    PRODUCTS = "products"
+    PURCHASE_INBOUND = "purchase_inbound"
+    RETURN_INBOUND = "return_inbound"
+    INBOUND_CANCEL = "inbound_cancel"
+    OUTBOUND = "outbound"
+    OUTBOUND_CANCEL = "outbound_cancel"
+
+
+# --- pushes, after parsing -----------------------------------------------------------------------
+
+
+class PushItem(NamedTuple):
+    sku_id: str
+    qty: int
+
+
+@dataclass(frozen=True)
+class ProductPush:
+    sku_id: str
+    sku_code: str
+    name: str
+    spec: str | None
+    weight_kg: Decimal | None
+    length_cm: Decimal | None
+    width_cm: Decimal | None
+    height_cm: Decimal | None
+    barcode: str | None
+    declared_value: Decimal | None
+    currency: str | None
+    owner_code: str
+
+
+@dataclass(frozen=True)
+class PurchaseInboundPush:
+    inbound_no: str
+    warehouse_code: str
+    owner_code: str
+    expected_arrival: datetime | None
+    items: tuple[PushItem, ...]
+    remark: str | None
+
+
+@dataclass(frozen=True)
+class ReturnInboundPush:
+    return_no: str
+    original_outbound_no: str | None
+    warehouse_code: str
+    owner_code: str
+    items: tuple[PushItem, ...]
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class InboundCancelPush:
+    inbound_no: str
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class OutboundPush:
+    outbound_no: str
+    warehouse_code: str
+    owner_code: str
+    # Keys as GWMS's Recipient has them (name, phone, email, country, state, city, postcode, address1,
+    # address2), so the flow hands it to the same domain operation as the /v1 API.
+    recipient: dict[str, Any]
+    carrier_code: str
+    service_code: str | None
+    items: tuple[PushItem, ...]
+    remark: str | None
+
+
+@dataclass(frozen=True)
+class OutboundCancelPush:
+    outbound_no: str
+    reason: str | None
+
+
+Push = (
+    ProductPush
+    | PurchaseInboundPush
+    | ReturnInboundPush
+    | InboundCancelPush
+    | OutboundPush
+    | OutboundCancelPush
+)
+
+
+class MalformedPushError(Exception):
+    """A push body of the wrong shape; `field` names the culprit, e.g. `items[0].qty` or `body`."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+# --- answers to pushes ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProductUpserted:
+    sku_id: str
+    created: bool
+
+
+@dataclass(frozen=True)
+class OrderAccepted:
+    """An inbound, return or outbound push that became (or already was) a GWMS order."""
+
+    order_no: str
+    wms_order_no: str
+
+
+@dataclass(frozen=True)
+class CancelDecision:
+    """Whether a cancel (inbound) or an interception (outbound) is granted, and why not."""
+
+    order_no: str
+    granted: bool
+    reason: str
+
+
+PushAnswer = ProductUpserted | OrderAccepted | CancelDecision
+
+
+# --- push verification ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PushVerification:
+    outcome: VerificationOutcome
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome == "ok"
+
+    @classmethod
+    def accepted(cls) -> "PushVerification":
+        return cls("ok")
+
+    @classmethod
+    def mismatch(cls, reason: str) -> "PushVerification":
+        return cls("mismatch", reason)
+
+    @classmethod
+    def stale(cls, reason: str) -> "PushVerification":
+        return cls("stale", reason)
+
+    @classmethod
+    def replayed(cls, reason: str) -> "PushVerification":
+        return cls("replayed", reason)
+
+    @classmethod
+    def ip_refused(cls, source_ip: str) -> "PushVerification":
+        return cls("ip_refused", f"source IP {source_ip} is not on the allow-list")
+
+
+class NonceStore(Protocol):
+    def remember(self, nonce: str, expires_at: datetime) -> bool:
+        """Records the nonce until `expires_at`; False when it is already remembered (a replay)."""
+        ...
+
+
+class InMemoryNonceStore:
+    """Nonces of one process, for tests and simulators; Lambda needs a shared store (DynamoDB)."""
+
+    def __init__(self, clock: Clock | None = None) -> None:
+        self._clock = clock or SystemClock()
+        self._lock = threading.Lock()
+        self._expiry_by_nonce: dict[str, datetime] = {}
+
+    def remember(self, nonce: str, expires_at: datetime) -> bool:
+        now = self._clock.now()
+        with self._lock:
+            self._forget_expired(now)
+            if nonce in self._expiry_by_nonce:
+                return False
+            self._expiry_by_nonce[nonce] = expires_at
+            return True
+
+    def _forget_expired(self, now: datetime) -> None:
+        expired = [nonce for nonce, expiry in self._expiry_by_nonce.items() if expiry <= now]
+        for nonce in expired:
+            del self._expiry_by_nonce[nonce]
+
+
+# --- callbacks -----------------------------------------------------------------------------------
+
+
+class UpstreamError(Exception):
+    """Base of every error an upstream callback client raises; `message` is safe to show to operators."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class TransientUpstreamError(UpstreamError):
+    """Worth retrying later: 5xx, rate limits, timeouts, transport errors, malformed replies."""
+
+    def __init__(self, message: str, retry_after_seconds: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
+
+
+class UpstreamRejection(UpstreamError):  # noqa: N818 - the platform's answer, not a failure of ours
+    """The platform refuses this call, e.g. the waybill of an order already shipped; a retry cannot help."""
+
+    def __init__(self, reason: str, kind: UpstreamRejectionKind, code: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.kind = kind
+        self.code = code
+
+
+class UpstreamConfigurationError(UpstreamError):
+    """Wrong base URL or keys: no retry helps until an operator fixes the connection."""
+
+    def __init__(self, cause: str) -> None:
+        super().__init__(f"System configuration error: {cause}")
+        self.cause = cause
+
+
+@dataclass(frozen=True)
+class UpstreamConnection:
+    """What a callback client needs; `system_code` files its exchanges in the request log."""
+
+    system_code: str
+    api_base_url: str
+    app_key: str
+    callback_key: str
+
+
+class ReceivedItem(NamedTuple):
+    sku_id: str
+    qualified_qty: int
+    defective_qty: int
+
+
+@dataclass(frozen=True)
+class InboundReceipt:
+    order_no: str  # the platform's inbound_no (purchase) or return_no (return)
+    kind: InboundKind
+    received_at: datetime
+    items: tuple[ReceivedItem, ...]
+
+
+@dataclass(frozen=True)
+class Waybill:
+    carrier_code: str
+    tracking_no: str
+    label_format: str
+    label_base64: str
+
+
+class ShippedPackage(NamedTuple):
+    tracking_no: str
+    weight_kg: Decimal | None
+
+
+@dataclass(frozen=True)
+class OutboundShipment:
+    outbound_no: str
+    shipped_at: datetime
+    carrier_code: str
+    tracking_no: str
+    packages: tuple[ShippedPackage, ...]
+
+
+class UpstreamCallbackClient(Protocol):
+    def send_inbound_callback(
+        self, receipt: InboundReceipt, *, context: LogContext | None = None
+    ) -> None: ...
+
+    def get_waybill(self, outbound_no: str, *, context: LogContext | None = None) -> Waybill:
+        """Refused (`UpstreamRejection`, kind "state") once the outbound callback marked it shipped."""
+        ...
+
+    def send_outbound_callback(
+        self, shipment: OutboundShipment, *, context: LogContext | None = None
+    ) -> None: ...
+
+
+class UpstreamClientFactory(Protocol):
+    def __call__(self, connection: UpstreamConnection, sink: RequestLogSink) -> UpstreamCallbackClient: ...
