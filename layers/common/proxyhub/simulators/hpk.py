@@ -32,7 +32,6 @@ Control endpoints (JSON bodies, envelope replies):
 """
 
 import argparse
-import contextlib
 import hashlib
 import hmac
 import itertools
@@ -40,21 +39,25 @@ import json
 import random
 import re
 import secrets
-import signal
 import threading
-import urllib.error
 import urllib.request
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 from urllib.parse import urlsplit
 
 from proxyhub.clock import Clock, SystemClock, from_iso, to_iso
 from proxyhub.observability import logger
+from proxyhub.simulators.http_base import (
+    BackgroundHttpServer,
+    HttpReply,
+    IncomingRequest,
+    JsonHttpClient,
+    json_reply,
+    serve_until_terminated,
+)
 
 DEFAULT_ACCOUNT = "demo"
 DEFAULT_PASSWORD = "demo-secret"
@@ -134,16 +137,11 @@ def _order_items(body: dict[str, Any]) -> list[tuple[str, int]]:
     return lines
 
 
-def _json_object(raw_body: bytes) -> dict[str, Any]:
-    if not raw_body.strip():
-        return {}
+def _json_object(request: IncomingRequest) -> dict[str, Any]:
     try:
-        body = json.loads(raw_body)
-    except ValueError:
-        raise _invalid("body", detail="is not JSON") from None
-    if not isinstance(body, dict):
-        raise _invalid("body", detail="must be a JSON object")
-    return body
+        return request.json_object()
+    except ValueError as error:
+        raise _invalid("body", detail=str(error)) from None
 
 
 # --- in-memory model -----------------------------------------------------------------------------
@@ -814,13 +812,6 @@ _ORDER_CONTROL_ROUTES: list[tuple[re.Pattern[str], Callable[[_HpkState, str, dic
 # --- HTTP server ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Reply:
-    status: int
-    body: bytes
-    headers: dict[str, str] = field(default_factory=dict)
-
-
 @dataclass
 class _Fault:
     kind: str
@@ -831,16 +822,16 @@ class _Fault:
 
 def _envelope(
     code: int, message: str, data: Any = None, *, status: int = 200, headers: dict[str, str] | None = None
-) -> _Reply:
+) -> HttpReply:
     body = {"code": code, "message": message, "request_id": secrets.token_hex(8), "data": data}
-    return _Reply(
-        status,
-        json.dumps(body, ensure_ascii=False).encode(),
-        {"Content-Type": "application/json", **(headers or {})},
-    )
+    return json_reply(body, status, headers)
 
 
-class HpkSimulator:
+def _internal_error() -> HttpReply:
+    return _envelope(50000, "internal error", status=500)
+
+
+class HpkSimulator(BackgroundHttpServer):
     """The HPK v5 simulator; `start()` serves it on a background thread (port 0 picks a free port)."""
 
     def __init__(
@@ -857,7 +848,7 @@ class HpkSimulator:
     ) -> None:
         if callback_url and urlsplit(callback_url).scheme not in ("http", "https"):
             raise ValueError(f"callback_url must be http(s): {callback_url!r}")
-        self._address = (host, port)
+        super().__init__(host, port, self.handle, "HPK simulator", internal_error=_internal_error)
         self._account = account
         self._password = password
         self._token_ttl = timedelta(seconds=token_ttl_seconds)
@@ -866,74 +857,33 @@ class HpkSimulator:
         self._clock = clock or SystemClock()
         self._clock_offset = timedelta()
         self._lock = threading.RLock()
-        self._stopping = threading.Event()
         self._tokens: dict[str, datetime] = {}
         self._faults: list[_Fault] = []
         self._calls: deque[str] = deque(maxlen=_CALL_LOG_LIMIT)
         self._state = _HpkState(self._now, self._send_callback)
-        self._server: _SimulatorServer | None = None
-        self._thread: threading.Thread | None = None
         self._simulator_routes: dict[str, Callable[[dict[str, Any]], Any]] = {
             "/_sim/faults": self._add_fault,
             "/_sim/clock/advance": self._advance_clock,
             "/_sim/reset": self._reset,
         }
 
-    # --- lifecycle ---
-
-    def start(self) -> Self:
-        self._stopping.clear()
-        self._server = _SimulatorServer(self._address, self)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stopping.set()  # wakes handlers sleeping in a "timeout" fault
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join()
-        self._server = self._thread = None
-
-    @property
-    def base_url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("HpkSimulator is not started")
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
     @property
     def control(self) -> "HpkSimulatorControl":
         return HpkSimulatorControl(self.base_url)
 
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
-
     # --- requests ---
 
-    def handle(self, method: str, target: str, authorization: str | None, raw_body: bytes) -> _Reply:
+    def handle(self, request: IncomingRequest) -> HttpReply:
         """Answers one HTTP request; `/_sim/` paths are control, everything else the HPK contract."""
-        path = urlsplit(target).path
         try:
-            if path.startswith("/_sim/"):
-                return self._handle_control(method, path, raw_body)
-            return self._handle_api(method, path, authorization, raw_body)
+            if request.path.startswith("/_sim/"):
+                return self._handle_control(request)
+            return self._handle_api(request)
         except EnvelopeError as rejection:
             return _envelope(rejection.code, rejection.message, rejection.data)
-        except Exception:
-            logger.exception("HPK simulator failed on a request", extra={"path": path})
-            return _envelope(50000, "internal error", status=500)
 
-    def _handle_api(self, method: str, path: str, authorization: str | None, raw_body: bytes) -> _Reply:
+    def _handle_api(self, request: IncomingRequest) -> HttpReply:
+        path = request.path
         with self._lock:
             self._calls.append(path)
             fault = self._take_fault(path)
@@ -943,22 +893,23 @@ class HpkSimulator:
                 return reply
         if path != LOGIN_PATH and path not in _API_ROUTES:
             return _envelope(40401, f"no such path {path}", status=404)
-        if method != "POST":
+        if request.method != "POST":
             return _envelope(40401, "method not allowed, use POST", status=405)
-        body = _json_object(raw_body)
+        body = _json_object(request)
         if path == LOGIN_PATH:
             return self._login(body)
         with self._lock:
-            self._authenticate(authorization)
+            self._authenticate(request.header("Authorization"))
             return _envelope(0, "ok", _API_ROUTES[path](self._state, body))
 
-    def _handle_control(self, method: str, path: str, raw_body: bytes) -> _Reply:
+    def _handle_control(self, request: IncomingRequest) -> HttpReply:
+        method, path = request.method, request.path
         if method == "GET" and path == "/_sim/state":
             with self._lock:
                 return _envelope(0, "ok", self._state.dump() | {"calls": list(self._calls)})
         if method != "POST":
             return _envelope(40401, f"no such control endpoint {method} {path}", status=404)
-        body = _json_object(raw_body)
+        body = _json_object(request)
         with self._lock:
             if path in self._simulator_routes:
                 return _envelope(0, "ok", self._simulator_routes[path](body))
@@ -969,7 +920,7 @@ class HpkSimulator:
                     return _envelope(0, "ok", order_route(self._state, match.group(1), body))
         return _envelope(40401, f"no such control endpoint {method} {path}", status=404)
 
-    def _login(self, body: dict[str, Any]) -> _Reply:
+    def _login(self, body: dict[str, Any]) -> HttpReply:
         if body.get("version") != "5":
             raise _invalid("version", detail="must be '5'")
         account_ok = hmac.compare_digest(str(body.get("account", "")).encode(), self._account.encode())
@@ -1010,13 +961,13 @@ class HpkSimulator:
                 return fault
         return None
 
-    def _fault_reply(self, fault: _Fault) -> _Reply | None:
+    def _fault_reply(self, fault: _Fault) -> HttpReply | None:
         """The faulty answer, or None when the call proceeds (late) after a simulated timeout."""
         match fault.kind:
             case "http500":
                 return _envelope(50000, "simulated internal error", status=500)
             case "malformed":
-                return _Reply(
+                return HttpReply(
                     200, b"<html><body>502 upstream hiccup</body></html>", {"Content-Type": "text/html"}
                 )
             case "token_expired":
@@ -1024,7 +975,7 @@ class HpkSimulator:
             case "rate_limited":
                 return _envelope(42901, "rate limited", status=429, headers={"Retry-After": "1"})
         # A timeout: answer too late, yet still do the work, as a slow real server would.
-        self._stopping.wait(fault.delay_seconds)
+        self.sleep_unless_stopped(fault.delay_seconds)
         return None
 
     def _advance_clock(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -1067,14 +1018,8 @@ class HpkSimulator:
             logger.warning("HPK simulator callback failed", extra={"url": url, "error": str(error)})
 
 
-class HpkSimulatorControl:
+class HpkSimulatorControl(JsonHttpClient):
     """Drives a running simulator (in-process or `python -m`) over HTTP through its `/_sim/` endpoints."""
-
-    def __init__(self, base_url: str, timeout_seconds: float = 30) -> None:
-        if urlsplit(base_url).scheme not in ("http", "https"):
-            raise ValueError(f"base_url must be http(s): {base_url!r}")
-        self._base_url = base_url.rstrip("/")
-        self._timeout = timeout_seconds
 
     def complete_inbound(self, inbound_no: str, items: list[dict[str, Any]] | None = None) -> dict[str, Any]:
         """`items`: [{"sku", "qualified_qty", "defective_qty"}]; None: all planned arrives qualified."""
@@ -1118,58 +1063,14 @@ class HpkSimulatorControl:
         return self._send("GET", "/_sim/state")
 
     def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        return self._send("POST", path, json.dumps(body).encode())
+        return self._send("POST", path, body)
 
-    def _send(self, method: str, path: str, data: bytes | None = None) -> dict[str, Any]:
+    def _send(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
         """The envelope's data; a non-zero code raises `EnvelopeError` (also on HTTP error statuses)."""
-        headers = {"Content-Type": "application/json"}
-        request = urllib.request.Request(f"{self._base_url}{path}", data, headers, method=method)  # noqa: S310 - http(s) checked in __init__
-        try:
-            with urllib.request.urlopen(request, timeout=self._timeout) as response:  # noqa: S310 - as above
-                envelope = json.loads(response.read())
-        except urllib.error.HTTPError as error:
-            envelope = json.loads(error.read())
+        envelope = self._exchange(method, path, body)
         if envelope["code"] != 0:
             raise EnvelopeError(envelope["code"], envelope["message"], envelope.get("data"))
         return envelope["data"]
-
-
-class _SimulatorServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], simulator: HpkSimulator) -> None:
-        super().__init__(address, _SimulatorRequestHandler)
-        self.simulator = simulator
-
-
-class _SimulatorRequestHandler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, so paging through 200,000 batches reuses one connection
-    timeout = 30  # idle keep-alive connections close instead of outliving the simulator
-    disable_nagle_algorithm = True  # headers and body go out in two writes; Nagle would hold the second
-    server: _SimulatorServer
-
-    def do_GET(self) -> None:
-        self._answer("GET")
-
-    def do_POST(self) -> None:
-        self._answer("POST")
-
-    def _answer(self, method: str) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        raw_body = self.rfile.read(length) if length else b""
-        reply = self.server.simulator.handle(method, self.path, self.headers.get("Authorization"), raw_body)
-        try:
-            self.send_response(reply.status)
-            for name, value in reply.headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(reply.body)))
-            self.end_headers()
-            self.wfile.write(reply.body)
-        except (BrokenPipeError, ConnectionResetError):
-            self.close_connection = True  # the client gave up, e.g. after its read timeout
-
-    def log_message(self, format: str, *args: Any) -> None:
-        logger.debug("HPK simulator request", extra={"line": format % args})
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -1191,12 +1092,7 @@ def main(argv: list[str] | None = None) -> None:
         callback_url=args.callback_url,
         callback_secret=args.callback_secret,
     )
-    stop_requested = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop_requested.set())
-    with simulator:
-        print(f"HPK simulator listening on {simulator.base_url}", flush=True)
-        with contextlib.suppress(KeyboardInterrupt):
-            stop_requested.wait()
+    serve_until_terminated(simulator, "HPK simulator")
 
 
 if __name__ == "__main__":

@@ -2,15 +2,21 @@
 
 A simulator supplies one function from `IncomingRequest` to `HttpReply`; this module does the sockets,
 keep-alive and lifecycle (`start()`, `stop()`, `base_url`, context manager). Port 0 picks a free port.
+It also holds what the `python -m` entry points (`serve_until_terminated`) and the clients that drive a
+simulator's `/_sim/` endpoints (`JsonHttpClient`) have in common.
 """
 
+import contextlib
 import json
+import signal
 import threading
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Protocol, Self
 from urllib.parse import urlsplit
 
 from proxyhub.observability import logger
@@ -23,6 +29,23 @@ class IncomingRequest:
     headers: dict[str, str]
     body: bytes
     client_ip: str
+
+    def header(self, name: str) -> str | None:
+        """The header's value, whatever the case of its name; None when absent."""
+        wanted = name.lower()
+        return next((value for key, value in self.headers.items() if key.lower() == wanted), None)
+
+    def json_object(self) -> dict[str, Any]:
+        """The body as a JSON object, {} when blank; ValueError ("is not JSON", "must be a JSON object")."""
+        if not self.body.strip():
+            return {}
+        try:
+            body = json.loads(self.body)
+        except ValueError:
+            raise ValueError("is not JSON") from None
+        if not isinstance(body, dict):
+            raise ValueError("must be a JSON object")
+        return body
 
 
 @dataclass(frozen=True)
@@ -43,18 +66,37 @@ def json_reply(payload: Any, status: int = 200, headers: dict[str, str] | None =
     )
 
 
-class BackgroundHttpServer:
-    """Serves `handle` on a daemon thread; `name` only labels log lines."""
+def _plain_internal_error() -> HttpReply:
+    return json_reply({"error": "internal error"}, status=500)
 
-    def __init__(self, host: str, port: int, handle: RequestHandling, name: str) -> None:
+
+class BackgroundHttpServer:
+    """Serves `handle` on a daemon thread; `name` labels log lines.
+
+    When `handle` raises, the client gets `internal_error()` (by default a bare JSON 500) rather than a
+    dropped connection, so a simulator can answer its own bugs in its own envelope.
+    """
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        handle: RequestHandling,
+        name: str,
+        *,
+        internal_error: Callable[[], HttpReply] = _plain_internal_error,
+    ) -> None:
         self._address = (host, port)
         self._handle = handle
         self._name = name
+        self._internal_error = internal_error
+        self._stopping = threading.Event()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
     def start(self) -> Self:
-        self._server = _Server(self._address, self._handle, self._name)
+        self._stopping.clear()
+        self._server = _Server(self._address, self._handle, self._name, self._internal_error)
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
         )
@@ -62,12 +104,17 @@ class BackgroundHttpServer:
         return self
 
     def stop(self) -> None:
+        self._stopping.set()  # wakes handlers in `sleep_unless_stopped`
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
         if self._thread is not None:
             self._thread.join()
         self._server = self._thread = None
+
+    def sleep_unless_stopped(self, seconds: float) -> None:
+        """For a handler simulating a slow answer: waits `seconds`, or less when the server stops."""
+        self._stopping.wait(seconds)
 
     @property
     def base_url(self) -> str:
@@ -88,15 +135,23 @@ class BackgroundHttpServer:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], handle: RequestHandling, name: str) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        handle: RequestHandling,
+        name: str,
+        internal_error: Callable[[], HttpReply],
+    ) -> None:
         super().__init__(address, _RequestHandler)
         self.answer_request = handle
         self.name = name
+        self.internal_error = internal_error
 
 
 class _RequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, so a client's series of calls reuses one connection
     timeout = 30  # idle keep-alive connections close instead of outliving the server
+    disable_nagle_algorithm = True  # headers and body go out in two writes; Nagle would hold the second
     server: _Server
 
     def do_GET(self) -> None:
@@ -125,7 +180,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         except Exception:
             # The simulator's own bug: answer anyway, so the client sees a 500 instead of hanging.
             logger.exception(f"{self.server.name} failed on a request", extra={"path": request.path})
-            reply = json_reply({"error": "internal error"}, status=500)
+            reply = self.server.internal_error()
         try:
             self.send_response(reply.status)
             for name, value in reply.headers.items():
@@ -138,3 +193,49 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         logger.debug(f"{self.server.name} request", extra={"line": format % args})
+
+
+class Serving(Protocol):
+    """What `serve_until_terminated` runs: a `BackgroundHttpServer`, or anything started and stopped alike."""
+
+    @property
+    def base_url(self) -> str: ...
+
+    def start(self) -> Any: ...
+
+    def stop(self) -> None: ...
+
+
+def serve_until_terminated(server: Serving, label: str) -> None:
+    """A `python -m` entry point's loop: serves until SIGTERM or Ctrl-C, then stops (main thread only)."""
+    stop_requested = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop_requested.set())
+    server.start()
+    try:
+        print(f"{label} listening on {server.base_url}", flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            stop_requested.wait()
+    finally:
+        server.stop()
+
+
+class JsonHttpClient:
+    """Sends JSON to a running server and decodes its JSON answer, error statuses included: the base of a
+    simulator's control client, which drives its `/_sim/` endpoints over HTTP."""
+
+    def __init__(self, base_url: str, timeout_seconds: float = 30) -> None:
+        if urlsplit(base_url).scheme not in ("http", "https"):
+            raise ValueError(f"base_url must be http(s): {base_url!r}")
+        self._base_url = base_url.rstrip("/")
+        self._timeout = timeout_seconds
+
+    def _exchange(self, method: str, path: str, body: Any = None) -> Any:
+        """The decoded JSON reply, whatever the HTTP status; `body` None sends no body."""
+        data = None if body is None else json.dumps(body).encode()
+        headers = {"Content-Type": "application/json"}
+        request = urllib.request.Request(f"{self._base_url}{path}", data, headers, method=method)  # noqa: S310 - http(s) checked in __init__
+        try:
+            with urllib.request.urlopen(request, timeout=self._timeout) as response:  # noqa: S310 - as above
+                return json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return json.loads(error.read())
