@@ -22,7 +22,7 @@ from proxyhub.orders.models import (
     Shipment,
     ShippedBatchLine,
 )
-from proxyhub.orders.ports import DomainEvents, OrderTasks
+from proxyhub.orders.ports import DomainEvents, OrderObserver, OrderTasks
 from proxyhub.orders.service import confirm_cancelled
 from proxyhub.proxy.ports import (
     InboundRequest,
@@ -50,11 +50,13 @@ class OrderFlowBase:
         tasks: OrderTasks,
         events: DomainEvents,
         sku_sync: SkuSyncService,
+        observer: OrderObserver,
     ) -> None:
         self._clients = clients
         self._tasks = tasks
         self._events = events
         self._sku_sync = sku_sync
+        self._observer = observer
 
     def _order_of(self, task: Task, kind: OrderKind) -> StoredOrder:
         stored = order_repository.find_order(kind, task.order_no or "")
@@ -172,6 +174,7 @@ class InboundFlowExecutor(OrderFlowBase):
         )
         if applied:
             self._events.publish("InboundPutAway", _putaway_event(put_away, deltas))
+        self._observer.on_put_away(put_away)
         return Done(putaway_summary(put_away), third_party_order_no=order.proxy_order_no)
 
 
@@ -267,7 +270,7 @@ class OutboundFlowExecutor(OrderFlowBase):
                 channel_code=order.proxy_channel_code,
                 recipient=order.recipient.model_dump(exclude_none=True) if order.recipient else None,
                 transfer=order.transfer.model_dump(exclude_none=True) if order.transfer else None,
-                label=None,
+                label=self._observer.label_for(order, context.request_log),
                 items=tuple(OrderItem(line.gsku, line.qty) for line in order.lines),
             ),
             context=self._log_context(task),
@@ -315,6 +318,7 @@ class OutboundFlowExecutor(OrderFlowBase):
                     **shipment.model_dump(mode="json"),
                 },
             )
+        self._observer.on_shipped(shipped)
         return Done(shipped_summary(shipped), third_party_order_no=order.proxy_order_no)
 
     def _exception(self, stored: StoredOrder, state: OutboundState, context: ExecutionContext) -> Outcome:

@@ -3,6 +3,8 @@
 from typing import Any, Protocol
 
 from proxyhub.orders.models import Order, TaskRef
+from proxyhub.proxy.ports import Label
+from proxyhub.request_log import RequestLogSink
 
 
 class OrderTasks(Protocol):
@@ -27,3 +29,32 @@ class DomainEvents(Protocol):
     """Domain events for GWMS (an EventBridge bus in AWS)."""
 
     def publish(self, detail_type: str, detail: dict[str, Any]) -> None: ...
+
+
+class OrderObserver(Protocol):
+    """The platform an order came from (e.g. OneWarehouse), told about the order's progress.
+
+    A retried run tells it again, so `on_put_away` and `on_shipped` must be idempotent."""
+
+    def label_for(self, order: Order, sink: RequestLogSink) -> Label | None:
+        """The shipping label to hand the proxy warehouse with an outbound push, fetched now.
+
+        Raising a transient error delays the push: the label must come first."""
+        ...
+
+    def on_put_away(self, order: Order) -> None: ...
+
+    def on_shipped(self, order: Order) -> None: ...
+
+
+class NoUpstream:
+    """Orders GWMS created itself: nobody upstream to tell."""
+
+    def label_for(self, order: Order, sink: RequestLogSink) -> Label | None:
+        return None
+
+    def on_put_away(self, order: Order) -> None:
+        return None
+
+    def on_shipped(self, order: Order) -> None:
+        return None
