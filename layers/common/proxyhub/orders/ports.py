@@ -10,7 +10,13 @@ from proxyhub.request_log import RequestLogSink
 class OrderTasks(Protocol):
     """The task engine as the order flows use it."""
 
-    def start_create_task(self, order: Order) -> TaskRef: ...
+    def start_create_task(self, order: Order) -> TaskRef:
+        """A create task that first runs when `run_now` asks, or at its first polling time."""
+        ...
+
+    def run_now(self, task_id: str) -> None:
+        """Asks for a run soon, without waiting for it."""
+        ...
 
     def start_cancel_task(self, order: Order, reason: str) -> TaskRef:
         """A cancel task whose checks back off (a state machine drives them in AWS)."""

@@ -153,6 +153,8 @@ class OrderService:
             order_repository.delete_order(order.kind, order.order_no)
             raise
         saved = order_repository.save_order(stored, order.model_copy(update={"create_task_id": task.task_id}))
+        # Only now: a run that started earlier could change the order before its task id is saved.
+        self._tasks.run_now(task.task_id)
         return self._with_tasks(saved.order), True
 
     # ------------------------------------------------------------ read
@@ -222,6 +224,57 @@ class OrderService:
         saved = order_repository.save_order(stored, cancelling)
         self._tasks.start_cancel_task(saved.order, reason)
         return saved.order
+
+    # ------------------------------------------------------------ upstream platforms (OneWarehouse)
+    # A platform re-sends an order when it changes, and may stop one up to the push, whatever its type.
+
+    def replace_unpushed(self, request: InboundOrderCreate | OutboundOrderCreate, source: str) -> Order:
+        """A changed repeat of `source`'s order replaces it while the proxy warehouse has not got it."""
+        kind = OrderKind.INBOUND if isinstance(request, InboundOrderCreate) else OrderKind.OUTBOUND
+        stored = self._require(kind, request.order_no)
+        new_fingerprint = fingerprint(request)
+        if stored.fingerprint == new_fingerprint:
+            return self._with_tasks(stored.order)
+        self._require_replaceable(stored.order, request.warehouse_code, source)
+        self._require_known_gskus(request.items)
+        order = stored.order
+        changes: dict[str, object] = {
+            "customer_code": request.customer_code,
+            "lines": [OrderLine(gsku=item.gsku, qty=item.qty) for item in request.items],
+            "updated_at": self._now(),
+        }
+        if isinstance(request, InboundOrderCreate):
+            changes |= {"order_type": request.inbound_type, "expected_at": request.expected_at}
+        else:
+            changes |= {
+                "order_type": request.outbound_type,
+                "channel_code": request.channel_code,
+                "proxy_channel_code": self._proxy_channel(order.system_code, request),
+                "recipient": request.recipient,
+                "transfer": request.transfer,
+            }
+        # Saved under the new fingerprint, so the changed push repeated is a plain repeat.
+        restamped = StoredOrder(order, stored.version, new_fingerprint)
+        saved = order_repository.save_order(restamped, order.model_copy(update=changes))
+        return self._with_tasks(saved.order)
+
+    def cancel_unpushed(self, kind: OrderKind, order_no: str, reason: str) -> Order:
+        """Cancels an order of any type that the proxy warehouse has not got yet."""
+        stored = self._require(kind, order_no)
+        if stored.order.status is not OrderStatus.CREATED:
+            raise ConflictError(f"Order {order_no} is already {stored.order.status.value}")
+        return self._with_tasks(self._cancel_before_push(stored, reason))
+
+    def _require_replaceable(self, order: Order, warehouse_code: str, source: str) -> None:
+        if order.source != source:
+            raise ConflictError(f"Order {order.order_no} already exists from {order.source}")
+        if order.warehouse_code != warehouse_code:
+            raise ConflictError(f"Order {order.order_no}: the warehouse of an order cannot change")
+        if order.status is not OrderStatus.CREATED:
+            raise ConflictError(f"Order {order.order_no} is already {order.status.value}; changes refused")
+        task_id = order.create_task_id
+        if task_id and self._tasks.is_running(task_id):
+            raise ConflictError(f"Order {order.order_no} is being pushed to the proxy warehouse; try again")
 
     def _now(self) -> datetime:
         return self._clock.now()

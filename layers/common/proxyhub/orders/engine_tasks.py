@@ -1,0 +1,82 @@
+"""The order flows' view of the task engine (the OrderTasks port), over TaskEngine."""
+
+from collections.abc import Callable
+
+from proxyhub.aws.cancel_backoff import CancelBackoffStarter
+from proxyhub.clock import Clock
+from proxyhub.orders.models import Order, TaskRef
+from proxyhub.tasks.engine import TaskEngine
+from proxyhub.tasks.model import BusinessType, Route, Task, TaskType, Trigger
+from proxyhub.tasks.policy import TaskPolicy
+from proxyhub.tasks.ports import TaskInvoker, TaskStore
+
+
+def _route(order: Order) -> Route:
+    return Route(order.warehouse_code, order.proxy_warehouse_code, order.system_code)
+
+
+def _ref(task: Task) -> TaskRef:
+    return TaskRef(task_id=task.task_id, task_type=task.task_type.value, status=task.status.value)
+
+
+class EngineOrderTasks:
+    def __init__(
+        self,
+        engine: Callable[[], TaskEngine],
+        store: Callable[[], TaskStore],
+        tasks_of_order: Callable[[str], list[Task]],
+        invoker: Callable[[], TaskInvoker],
+        cancel_backoff: Callable[[], CancelBackoffStarter],
+        policy: TaskPolicy,
+        clock: Callable[[], Clock],
+    ) -> None:
+        # Factories, not instances: the engine's executors are built before the engine itself.
+        self._engine = engine
+        self._store = store
+        self._tasks_of_order = tasks_of_order
+        self._invoker = invoker
+        self._cancel_backoff = cancel_backoff
+        self._policy = policy
+        self._clock = clock
+
+    def start_create_task(self, order: Order) -> TaskRef:
+        kind = BusinessType(order.kind.value)
+        task = self._engine().create_task(TaskType.CREATE, kind, _route(order), order_no=order.order_no)
+        return _ref(task)
+
+    def run_now(self, task_id: str) -> None:
+        self._invoker().run_async(task_id, Trigger.CREATED)
+
+    def start_cancel_task(self, order: Order, reason: str) -> TaskRef:
+        task = self._engine().create_task(
+            TaskType.CANCEL,
+            BusinessType(order.kind.value),
+            _route(order),
+            order_no=order.order_no,
+            third_party_order_no=order.proxy_order_no,
+            payload={"reason": reason},
+        )
+        self._cancel_backoff().start(task.task_id, self.cancel_waits())
+        return _ref(task)
+
+    def cancel_waits(self) -> list[int]:
+        """The backoff steps in seconds, from the one table of polling intervals."""
+        intervals = self._policy.rule(TaskType.CANCEL).intervals
+        return [round(interval.total_seconds() / self._policy.time_scale) for interval in intervals]
+
+    def end_task(self, task_id: str, reason: str) -> None:
+        self._engine().cancel_task(task_id, reason)
+
+    def is_running(self, task_id: str) -> bool:
+        task = self._store().get(task_id)
+        return task is not None and task.is_leased(self._clock().now())
+
+    def tasks_of(self, order_no: str) -> list[TaskRef]:
+        return [_ref(task) for task in self._tasks_of_order(order_no)]
+
+    def run_unfinished_now(self, order_no: str, trigger: Trigger) -> list[str]:
+        """Asks the runner to run the order's unfinished tasks now (an HPK status callback's hint)."""
+        task_ids = [task.task_id for task in self._tasks_of_order(order_no) if not task.status.terminal]
+        for task_id in task_ids:
+            self._invoker().run_async(task_id, trigger)
+        return task_ids
