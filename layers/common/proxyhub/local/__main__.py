@@ -1,0 +1,93 @@
+"""`make run`: the whole stack on 127.0.0.1 until Ctrl-C (SIGINT) or SIGTERM."""
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from proxyhub.local.runner import LocalServices, run_local_stack
+from proxyhub.local.template import DEFAULT_TEMPLATE_PATH
+
+LOG_FORMAT = "%(asctime)s [local] %(message)s"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse(argv)
+    _log_runner_messages()
+    stop_requested = threading.Event()
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop_signal, lambda *_: stop_requested.set())
+    try:
+        with run_local_stack(
+            api_port=args.api_port,
+            moto_port=args.moto_port,
+            hpk_port=None if args.no_simulators else args.hpk_port,
+            time_scale=args.time_scale,
+            template_path=args.template,
+        ) as services:
+            print(_banner(services), flush=True)
+            while not stop_requested.wait(0.5):
+                continue
+            print("Stopping the local stack...", flush=True)
+    except OSError as error:
+        # Typically a port already in use: say so without a traceback.
+        print(f"Cannot run the local stack: {error}", file=sys.stderr)
+        return 1
+    print("Stopped.", flush=True)
+    return 0
+
+
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m proxyhub.local", description=__doc__)
+    parser.add_argument("--api-port", type=int, default=3000, help="HTTP API port (0: any free port)")
+    parser.add_argument("--moto-port", type=int, default=0, help="moto (AWS stand-in) port; 0: any free port")
+    parser.add_argument("--hpk-port", type=int, default=3100, help="HPK simulator port (0: any free port)")
+    parser.add_argument("--no-simulators", action="store_true", help="do not start the vendor simulators")
+    parser.add_argument("--time-scale", type=float, help="compress waits, e.g. 60 (default: TIME_SCALE or 1)")
+    parser.add_argument(
+        "--template", type=Path, default=DEFAULT_TEMPLATE_PATH, help="the SAM template to deploy"
+    )
+    return parser.parse_args(argv)
+
+
+def _log_runner_messages() -> None:
+    """Runner messages go to stderr with a prefix; handlers log Powertools JSON to stdout."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    runner_logger = logging.getLogger("proxyhub.local")
+    runner_logger.addHandler(handler)
+    runner_logger.setLevel(logging.INFO)
+    runner_logger.propagate = False
+
+
+def _banner(services: LocalServices) -> str:
+    stack = services.stack
+    routes = stack.template.http_routes()
+    hpk = f"{services.hpk_url}  ({_hpk_credentials()})" if services.hpk else "not started"
+    skipped = ", ".join(
+        f"{logical_id} ({kind})" for logical_id, kind in stack.deployed.skipped_resources.items()
+    )
+    lines = [
+        f"Local stack {stack.stack_name!r} is up (template {stack.template.path})",
+        f"  API            {services.api_url}  ({len(routes)} routes, payload 2.0; IAM auth not enforced)",
+        f"  AWS (moto)     {services.moto_url}  (aws --endpoint-url {services.moto_url} ...)",
+        f"  HPK simulator  {hpk}",
+        f"  Time scale     {stack.time_scale:g}x  (TIME_SCALE; schedules watched: "
+        f"{', '.join(stack.schedule_group_names) or 'none'})",
+        f"  Not in moto    {skipped or 'nothing'}; the HTTP API is served by the local gateway",
+        "  Logs           handlers: Powertools JSON on stdout; runner: '[local]' lines on stderr",
+        "Ctrl-C stops everything.",
+    ]
+    return "\n".join(lines)
+
+
+def _hpk_credentials() -> str:
+    from proxyhub.simulators.hpk import DEFAULT_ACCOUNT, DEFAULT_PASSWORD
+
+    return f"account {DEFAULT_ACCOUNT} / password {DEFAULT_PASSWORD}"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,273 @@
+"""API Gateway HTTP API stand-in: the template's HttpApi routes, payload format 2.0, on 127.0.0.1.
+
+Not emulated: the API's default `AWS_IAM` authorizer. SigV4 signatures are not checked locally;
+routes that keep IAM auth get a fixed local caller identity in `requestContext.authorizer.iam`.
+"""
+
+import base64
+import json
+import logging
+import re
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from proxyhub.local.deploy import MOTO_ACCOUNT_ID
+from proxyhub.local.template import DEFAULT_ROUTE, HttpRoute
+
+log = logging.getLogger(__name__)
+
+LOCAL_API_ID = "local"
+LOCAL_CALLER = {
+    "accessKey": "testing",
+    "accountId": MOTO_ACCOUNT_ID,
+    "callerId": "local",
+    "principalOrgId": None,
+    "userArn": f"arn:aws:iam::{MOTO_ACCOUNT_ID}:user/local",
+    "userId": "local",
+}
+_TEXT_TYPES = re.compile(
+    r"^(text/|application/(json|xml|javascript|x-www-form-urlencoded)|.*\+(json|xml))", re.I
+)
+
+Invoke = Callable[[str, dict[str, Any]], Any]
+
+
+@dataclass(frozen=True)
+class HttpRequest:
+    method: str
+    target: str  # path and query string, as sent on the request line
+    headers: list[tuple[str, str]]
+    body: bytes
+    source_ip: str
+    protocol: str = "HTTP/1.1"
+
+
+@dataclass(frozen=True)
+class HttpResponse:
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+
+class RouteTable:
+    """Matches like API Gateway: the most specific route wins, `{name+}` is greedy, `$default` is last."""
+
+    def __init__(self, routes: Iterable[HttpRoute]) -> None:
+        self._routes = sorted(routes, key=_specificity)
+        self._patterns = {route: _path_pattern(route.path) for route in self._routes}
+
+    def match(self, method: str, path: str) -> tuple[HttpRoute, dict[str, str]] | None:
+        for route in self._routes:
+            if route.method not in (method, "ANY"):
+                continue
+            if route.path == DEFAULT_ROUTE:
+                return route, {}
+            found = self._patterns[route].fullmatch(path)
+            if found:
+                return route, found.groupdict()
+        return None
+
+
+def build_http_api_event(
+    request: HttpRequest, route: HttpRoute, path_parameters: dict[str, str], domain_name: str
+) -> dict[str, Any]:
+    """An API Gateway HTTP API event, payload format version 2.0."""
+    url = urlsplit(request.target)
+    headers, cookies = _event_headers(request.headers)
+    event: dict[str, Any] = {
+        "version": "2.0",
+        "routeKey": route.route_key,
+        "rawPath": url.path,
+        "rawQueryString": url.query,
+        "headers": headers,
+        "requestContext": _request_context(request, route, url.path, headers, domain_name),
+        "isBase64Encoded": False,
+    }
+    if cookies:
+        event["cookies"] = cookies
+    if url.query:
+        event["queryStringParameters"] = _joined(parse_qsl(url.query, keep_blank_values=True))
+    if path_parameters:
+        event["pathParameters"] = path_parameters
+    if request.body:
+        is_text = bool(_TEXT_TYPES.match(headers.get("content-type", "")))
+        event["isBase64Encoded"] = not is_text
+        event["body"] = request.body.decode() if is_text else base64.b64encode(request.body).decode()
+    return event
+
+
+def _request_context(
+    request: HttpRequest, route: HttpRoute, path: str, headers: dict[str, str], domain_name: str
+) -> dict[str, Any]:
+    now = datetime.now(UTC)
+    context: dict[str, Any] = {
+        "accountId": MOTO_ACCOUNT_ID,
+        "apiId": LOCAL_API_ID,
+        "domainName": domain_name,
+        "domainPrefix": domain_name.split(".", maxsplit=1)[0],
+        "http": {
+            "method": request.method,
+            "path": path,
+            "protocol": request.protocol,
+            "sourceIp": request.source_ip,
+            "userAgent": headers.get("user-agent", ""),
+        },
+        "requestId": str(uuid.uuid4()),
+        "routeKey": route.route_key,
+        "stage": "$default",
+        "time": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
+        "timeEpoch": int(now.timestamp() * 1000),
+    }
+    if not route.public:
+        context["authorizer"] = {"iam": LOCAL_CALLER}
+    return context
+
+
+def http_response_from(result: Any) -> HttpResponse:
+    """Payload 2.0 response rules: a dict with statusCode is a response, anything else is JSON."""
+    if not (isinstance(result, dict) and "statusCode" in result):
+        body = result if isinstance(result, str) else json.dumps(result)
+        return HttpResponse(200, [("content-type", "application/json")], body.encode())
+    headers = [(name, str(value)) for name, value in (result.get("headers") or {}).items()]
+    for name, values in (result.get("multiValueHeaders") or {}).items():
+        headers += [(name, str(value)) for value in values]
+    headers += [("set-cookie", cookie) for cookie in result.get("cookies") or []]
+    body = result.get("body") or ""
+    raw = base64.b64decode(body) if result.get("isBase64Encoded") else str(body).encode()
+    return HttpResponse(int(result["statusCode"]), headers, raw)
+
+
+def json_response(status: int, message: str) -> HttpResponse:
+    return HttpResponse(
+        status, [("content-type", "application/json")], json.dumps({"message": message}).encode()
+    )
+
+
+class LocalHttpApi:
+    """Serves the routes on 127.0.0.1, calling each route's function synchronously."""
+
+    def __init__(
+        self, routes: Iterable[HttpRoute], invoke: Invoke, host: str = "127.0.0.1", port: int = 3000
+    ) -> None:
+        self._table = RouteTable(routes)
+        self._invoke = invoke
+        self._server = ThreadingHTTPServer((host, port), _handler_class(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, name="local-http-api", daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join()
+
+    def handle(self, request: HttpRequest) -> HttpResponse:
+        path = urlsplit(request.target).path
+        matched = self._table.match(request.method, path)
+        if matched is None:
+            return json_response(404, "Not Found")
+        route, path_parameters = matched
+        hosts = [value for name, value in request.headers if name.lower() == "host"]
+        domain = hosts[0] if hosts else self.base_url
+        event = build_http_api_event(request, route, path_parameters, domain)
+        try:
+            result = self._invoke(route.function_id, event)
+        except Exception:
+            log.exception("%s raised on %s", route.function_id, route.route_key)
+            # What API Gateway answers when the integration fails.
+            return json_response(500, "Internal Server Error")
+        return http_response_from(result)
+
+
+def _handler_class(api: LocalHttpApi) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _serve(self) -> None:
+            started = time.monotonic()
+            length = int(self.headers.get("content-length") or 0)
+            request = HttpRequest(
+                method=self.command,
+                target=self.path,
+                headers=list(self.headers.items()),
+                body=self.rfile.read(length) if length else b"",
+                source_ip=self.client_address[0],
+                protocol=self.request_version,
+            )
+            response = api.handle(request)
+            self.send_response(response.status)
+            for name, value in response.headers:
+                if name.lower() != "content-length":
+                    self.send_header(name, value)
+            self.send_header("content-length", str(len(response.body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(response.body)
+            elapsed_ms = (time.monotonic() - started) * 1000
+            log.info("%s %s -> %s (%.0f ms)", self.command, self.path, response.status, elapsed_ms)
+
+        # BaseHTTPRequestHandler dispatches to `do_<METHOD>`; every method goes through the route table.
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve  # noqa: N815
+
+        def log_message(self, format: str, *args: Any) -> None:
+            # Requests are logged once, with their status and duration, by _serve.
+            return
+
+    return Handler
+
+
+def _event_headers(raw: list[tuple[str, str]]) -> tuple[dict[str, str], list[str]]:
+    """Lowercase names, repeated headers comma-joined; cookies move to their own list, as in 2.0."""
+    headers: dict[str, str] = {}
+    cookies: list[str] = []
+    for name, value in raw:
+        key = name.lower()
+        if key == "cookie":
+            cookies += [cookie.strip() for cookie in value.split(";") if cookie.strip()]
+            continue
+        headers[key] = f"{headers[key]},{value}" if key in headers else value
+    return headers, cookies
+
+
+def _joined(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """Repeated query parameters arrive comma-joined in payload 2.0."""
+    joined: dict[str, str] = {}
+    for name, value in pairs:
+        joined[name] = f"{joined[name]},{value}" if name in joined else value
+    return joined
+
+
+def _path_pattern(path: str) -> re.Pattern[str]:
+    pattern = ""
+    for literal, name, greedy in re.findall(r"([^{]*)(?:\{(\w+)(\+?)\})?", path):
+        pattern += re.escape(literal)
+        if name:
+            pattern += f"(?P<{name}>.+)" if greedy else f"(?P<{name}>[^/]+)"
+    return re.compile(pattern)
+
+
+def _specificity(route: HttpRoute) -> tuple[bool, bool, int, int, bool]:
+    """Sort key: `$default` last, greedy paths late, fewer parameters and longer literals first."""
+    parameters = route.path.count("{")
+    literal_length = len(re.sub(r"\{[^}]*\}", "", route.path))
+    return (
+        route.path == DEFAULT_ROUTE,
+        "+}" in route.path,
+        parameters,
+        -literal_length,
+        route.method == "ANY",
+    )
