@@ -7,6 +7,7 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from proxyhub.dal.secrets import SecretsManagerStore
+from proxyhub.errors import InvalidInputError
 from proxyhub.orders import wiring as order_wiring
 from proxyhub.orders.callbacks import CallbackSignatureError, HpkCallbackService
 from proxyhub.settings import get_settings
@@ -24,14 +25,16 @@ def hpk_callback_service() -> HpkCallbackService:
 @router.post("/hpk/callbacks", include_in_schema=False)
 def receive_hpk_callback() -> Response[dict[str, object]]:
     event = router.current_event
-    raw_body = (
-        event.decoded_body.encode() if isinstance(event.decoded_body, str) else event.decoded_body or b""
-    )
+    raw_body = (event.decoded_body or "").encode()
     try:
         result = hpk_callback_service().handle(raw_body, event.headers.get("x-hpk-signature"))
     except CallbackSignatureError as error:
-        return Response(
-            HTTPStatus.UNAUTHORIZED.value, content_types.APPLICATION_JSON, {"message": str(error)}
-        )
+        return _json(HTTPStatus.UNAUTHORIZED, {"message": str(error)})
+    except InvalidInputError as error:
+        return _json(HTTPStatus.BAD_REQUEST, {"message": error.message, "field": error.field})
     body = {"message": "accepted", "order_no": result.order_no, "tasks_triggered": result.tasks_triggered}
-    return Response(HTTPStatus.ACCEPTED.value, content_types.APPLICATION_JSON, body)
+    return _json(HTTPStatus.ACCEPTED, body)
+
+
+def _json(status: HTTPStatus, body: dict[str, object]) -> Response[dict[str, object]]:
+    return Response(status.value, content_types.APPLICATION_JSON, body)
