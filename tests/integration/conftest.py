@@ -60,7 +60,8 @@ def create_tables_from_template(client: Any) -> dict[str, str]:
 @pytest.fixture
 def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
     """A fresh moto account with the template's tables; settings and services rebuilt on top of it."""
-    with mock_aws():
+    # Lambda without Docker (moto's echo backend) and Step Functions that really execute.
+    with mock_aws(config={"lambda": {"use_docker": False}, "stepfunctions": {"execute_state_machine": True}}):
         tables = create_tables_from_template(boto3.client("dynamodb"))
         for logical_id, name in tables.items():
             monkeypatch.setenv(TABLE_SETTINGS[logical_id], name)

@@ -4,8 +4,11 @@ Models declare which setting names their table (`@bound_to("tasks_table_name")`)
 local runner can point every model at moto simply by calling `bind_tables(settings)` again.
 """
 
+import threading
 from collections.abc import Callable
 
+import botocore.session
+import pynamodb.connection.base
 from pynamodb.connection import Connection
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
@@ -14,6 +17,20 @@ from proxyhub.settings import Settings
 
 _BINDINGS: list[tuple[type[Model], str]] = []
 _region = "us-east-1"
+_thread_sessions = threading.local()
+
+
+def _session_of_this_thread() -> botocore.session.Session:
+    session = getattr(_thread_sessions, "session", None)
+    if session is None:
+        session = _thread_sessions.session = botocore.session.get_session()
+    return session
+
+
+# PynamoDB opens a botocore session per model connection, and every new session loads the DynamoDB
+# service model again (~0.2 s each, for a dozen models). One session per thread (they are not
+# thread-safe) keeps cold starts short.
+pynamodb.connection.base.get_session = _session_of_this_thread
 
 
 def bound_to[M: type[Model]](setting_name: str) -> Callable[[M], M]:
@@ -26,12 +43,14 @@ def bound_to[M: type[Model]](setting_name: str) -> Callable[[M], M]:
 
 def bind_tables(settings: Settings) -> None:
     global _region  # noqa: PLW0603 - one region per process, set at cold start like the table names
+    region_changed = settings.aws_region != _region
     _region = settings.aws_region
     for model, setting_name in _BINDINGS:
         model.Meta.table_name = getattr(settings, setting_name)
         model.Meta.region = settings.aws_region
-        # PynamoDB caches a connection per model class; drop it so the new table and endpoint apply.
-        model._connection = None
+        if region_changed:
+            # PynamoDB reconnects by itself when the table name changes, not when the region does.
+            model._connection = None
 
 
 def transact_write() -> TransactWrite:

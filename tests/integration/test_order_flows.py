@@ -1,0 +1,408 @@
+"""Inbound, outbound and cancel flows end to end: the real API handler and task executors on moto,
+against the HPK simulator over HTTP on 127.0.0.1, driven by its /_sim control endpoints."""
+
+import functools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from proxyhub.adapters.hpk import forget_cached_tokens
+from proxyhub.api import dependencies
+from proxyhub.orders import wiring as order_wiring
+from proxyhub.settings import Settings
+from proxyhub.simulators.hpk import HpkSimulator
+from proxyhub.tasks import wiring as task_wiring
+from proxyhub.tasks.engine import TaskEngine
+from proxyhub.tasks.model import Trigger
+
+pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).resolve().parents[2]
+WAREHOUSE = "GW-LA"
+RECIPIENT = {
+    "name": "Ada Lovelace",
+    "phone": "+1 555 0100",
+    "country": "US",
+    "state": "CA",
+    "city": "Los Angeles",
+    "postcode": "90001",
+    "address1": "1 Main St",
+}
+
+
+class RecordingInvoker:
+    """Stands in for the asynchronous Lambda invoke: the tests run tasks themselves."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, Trigger]] = []
+
+    def run_async(self, task_id: str, trigger: Trigger) -> None:
+        self.calls.append((task_id, trigger))
+
+
+class RecordingEvents:
+    def __init__(self) -> None:
+        self.published: list[tuple[str, dict[str, Any]]] = []
+
+    def publish(self, detail_type: str, detail: dict[str, Any]) -> None:
+        self.published.append((detail_type, detail))
+
+    def types(self) -> list[str]:
+        return [detail_type for detail_type, _ in self.published]
+
+
+@dataclass
+class Hub:
+    api: Callable[..., tuple[int, Any]]
+    hpk: HpkSimulator
+    invoker: RecordingInvoker
+    events: RecordingEvents
+    settings: Settings
+    seen: dict[str, Any] = field(default_factory=dict)
+
+    def sim(self, path: str, body: Any = None) -> Any:
+        import httpx
+
+        response = httpx.post(f"{self.hpk.base_url}{path}", json=body)
+        assert response.json()["code"] == 0, response.text
+        return response.json()["data"]
+
+    def hpk_calls(self, suffix: str) -> list[str]:
+        import httpx
+
+        calls = httpx.get(f"{self.hpk.base_url}/_sim/state").json()["data"]["calls"]
+        return [path for path in calls if path.endswith(suffix)]
+
+    def run(self, task_id: str, trigger: Trigger = Trigger.SYNC_NOW) -> dict[str, Any]:
+        return task_wiring.task_engine().run_task(task_id, trigger).as_dict()
+
+    def order(self, kind: str, order_no: str) -> dict[str, Any]:
+        status, body = self.api("GET", f"/v1/{kind}-orders/{order_no}")
+        assert status == 200, body
+        return dict(body)
+
+    def task(self, task_id: str) -> dict[str, Any]:
+        status, body = self.api("GET", f"/v1/tasks/{task_id}")
+        assert status == 200, body
+        return dict(body)
+
+    def stock(self) -> list[tuple[str, str, str, int]]:
+        _, body = self.api("GET", "/v1/inventory", query={"warehouse_code": WAREHOUSE})
+        return sorted(
+            (item["gsku"], item["inventory_type"], item["location"], item["quantity"])
+            for item in body["items"]
+        )
+
+    def create_inbound(
+        self, order_no: str, items: list[dict[str, Any]], inbound_type: str = "purchase"
+    ) -> Any:
+        order = {
+            "order_no": order_no,
+            "inbound_type": inbound_type,
+            "warehouse_code": WAREHOUSE,
+            "customer_code": "C-ACME",
+            "items": items,
+        }
+        status, body = self.api("POST", "/v1/inbound-orders", order)
+        assert status == 201, body
+        return body
+
+    def receive(self, order_no: str, items: list[dict[str, Any]]) -> dict[str, Any]:
+        """An inbound pushed, completed by HPK with these quantities, and run to its end."""
+        task_id = self.create_inbound(
+            order_no, [{"gsku": i["sku"], "qty": i["qualified_qty"] + i["defective_qty"]} for i in items]
+        )["tasks"][0]["task_id"]
+        self.run(task_id)
+        self.sim(
+            f"/_sim/inbound/{self.order('inbound', order_no)['proxy_order_no']}/complete", {"items": items}
+        )
+        self.run(task_id)
+        return self.task(task_id)
+
+    def create_outbound(self, order_no: str, outbound_type: str, items: list[dict[str, Any]]) -> Any:
+        order: dict[str, Any] = {
+            "order_no": order_no,
+            "outbound_type": outbound_type,
+            "warehouse_code": WAREHOUSE,
+            "customer_code": "C-ACME",
+            "items": items,
+        }
+        if outbound_type == "drop_shipping":
+            order |= {"channel_code": "UPS-GROUND", "recipient": RECIPIENT}
+        else:
+            order |= {"transfer": {"destination_code": "FBA-ONT8", "fba_shipment_id": "FBA15ABC"}}
+        status, body = self.api("POST", "/v1/outbound-orders", order)
+        assert status == 201, body
+        return body
+
+
+def seed_configuration(api: Callable[..., tuple[int, Any]], endpoint: str, complete: bool = True) -> None:
+    system = {
+        "code": "HPK01",
+        "name": "Hipacking",
+        "system_type": "HPK",
+        "api_endpoint": endpoint,
+        "account": "demo",
+        "password": "demo-secret",
+        "version": "5",
+    }
+    assert api("POST", "/v1/proxy-systems", system)[0] == 201
+    mapping: dict[str, Any] = {"gwms_warehouse_code": WAREHOUSE, "virtual_putaway_location": "HPK-VPA"}
+    if complete:
+        mapping["defective_location"] = "HPK-DEF"
+    assert api("PUT", "/v1/proxy-systems/HPK01/warehouse-mappings/HPK-LA1", mapping)[0] == 200
+    assert (
+        api("PUT", "/v1/proxy-systems/HPK01/channel-mappings/UPS-GROUND", {"proxy_channel_code": "UPSG"})[0]
+        == 200
+    )
+    customer = {"name": "Acme", "account_status": "open", "warehouse_codes": [WAREHOUSE]}
+    assert api("PUT", "/v1/customers/C-ACME", customer)[0] == 200
+    for gsku in ("MUG", "BOWL"):
+        sku = {"name": gsku.title(), "spec": "standard", "weight_kg": 0.5, "customer_code": "C-ACME"}
+        assert api("PUT", f"/v1/skus/{gsku}", sku)[0] == 200
+
+
+@pytest.fixture
+def hub(aws: Settings, api: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Hub]:
+    forget_cached_tokens()
+    invoker, events = RecordingInvoker(), RecordingEvents()
+    # Cached like the factories they replace, so resetting the wiring keeps them.
+    monkeypatch.setattr(task_wiring, "task_invoker", functools.cache(lambda: invoker))
+    monkeypatch.setattr(order_wiring, "domain_events", functools.cache(lambda: events))
+    boto3.client("scheduler").create_schedule_group(Name=aws.schedule_group_name)
+    with HpkSimulator(port=0) as hpk:
+        seed_configuration(api, hpk.base_url)
+        yield Hub(api, hpk, invoker, events, aws)
+
+
+# ---------------------------------------------------------------- inbound
+
+
+@pytest.mark.parametrize("inbound_type", ["purchase", "return"])
+def test_inbound_is_pushed_then_received_and_put_away_on_the_dedicated_locations(
+    hub: Hub, inbound_type: str
+) -> None:
+    # Given an inbound order from GWMS
+    created = hub.create_inbound(
+        "IN-1", [{"gsku": "MUG", "qty": 10}, {"gsku": "BOWL", "qty": 5}], inbound_type
+    )
+    task_id = created["tasks"][0]["task_id"]
+    assert created["status"] == "created" and created["tasks"][0]["task_type"] == "create"
+    assert (task_id, Trigger.CREATED) in hub.invoker.calls
+
+    # When its create task runs, the GSKUs are synced and the order is pushed to HPK
+    hub.run(task_id)
+    pushed = hub.order("inbound", "IN-1")
+    assert pushed["status"] == "pushed" and pushed["proxy_order_no"]
+    assert hub.task(task_id)["status"] == "waiting"
+    assert hub.task(task_id)["third_party_order_no"] == pushed["proxy_order_no"]
+    _, skus = hub.api("GET", "/v1/proxy-systems/HPK01/sku-mappings", query={"status": "synced"})
+    assert sorted(item["gsku"] for item in skus["items"]) == ["BOWL", "MUG"]
+
+    # And when HPK completes it partly defective, the next run receives and puts away
+    hub.sim(
+        f"/_sim/inbound/{pushed['proxy_order_no']}/complete",
+        {
+            "items": [
+                {"sku": "MUG", "qualified_qty": 8, "defective_qty": 2},
+                {"sku": "BOWL", "qualified_qty": 5, "defective_qty": 0},
+            ]
+        },
+    )
+    hub.run(task_id)
+
+    # Then
+    task = hub.task(task_id)
+    order = hub.order("inbound", "IN-1")
+    assert task["status"] == "success", task
+    assert order["status"] == "put_away"
+    assert [
+        (line["gsku"], line["qualified_qty"], line["defective_qty"]) for line in order["receipt"]["lines"]
+    ] == [
+        ("MUG", 8, 2),
+        ("BOWL", 5, 0),
+    ]
+    assert hub.stock() == [
+        ("BOWL", "qualified", "HPK-VPA", 5),
+        ("MUG", "defective", "HPK-DEF", 2),
+        ("MUG", "qualified", "HPK-VPA", 8),
+    ]
+    assert hub.events.types() == ["InboundReceived", "InboundPutAway"]
+
+
+def test_a_repeated_push_returns_the_same_order_and_creates_nothing_new(hub: Hub) -> None:
+    first = hub.create_inbound("IN-1", [{"gsku": "MUG", "qty": 10}])
+    order = {
+        "order_no": "IN-1",
+        "inbound_type": "purchase",
+        "warehouse_code": WAREHOUSE,
+        "customer_code": "C-ACME",
+        "items": [{"gsku": "MUG", "qty": 10}],
+    }
+
+    status, again = hub.api("POST", "/v1/inbound-orders", order)
+    assert status == 200
+    assert [t["task_id"] for t in again["tasks"]] == [t["task_id"] for t in first["tasks"]]
+
+    status, body = hub.api("POST", "/v1/inbound-orders", {**order, "items": [{"gsku": "MUG", "qty": 11}]})
+    assert status == 409 and "different content" in body["message"]
+    _, tasks = hub.api("GET", "/v1/tasks")
+    assert len(tasks["items"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "field"),
+    [
+        ({"warehouse_code": "GW-NOWHERE"}, 422, "warehouse_code"),
+        ({"items": [{"gsku": "UNKNOWN", "qty": 1}]}, 422, "items[0].gsku"),
+        ({"items": [{"gsku": "MUG", "qty": 0}]}, 422, "items.0.qty"),
+    ],
+)
+def test_orders_that_cannot_flow_are_refused_up_front_and_nothing_is_written(
+    hub: Hub, change: dict[str, Any], status: int, field: str
+) -> None:
+    order = {
+        "order_no": "IN-X",
+        "inbound_type": "purchase",
+        "warehouse_code": WAREHOUSE,
+        "customer_code": "C-ACME",
+        "items": [{"gsku": "MUG", "qty": 1}],
+    }
+
+    code, body = hub.api("POST", "/v1/inbound-orders", {**order, **change})
+
+    assert code == status and field in [error["field"] for error in body["errors"]]
+    assert hub.api("GET", "/v1/inbound-orders/IN-X")[0] == 404
+    assert hub.api("GET", "/v1/tasks")[1]["items"] == []
+
+
+def test_a_disabled_proxy_system_refuses_orders_with_a_configuration_error(hub: Hub) -> None:
+    system = {
+        "name": "Hipacking",
+        "system_type": "HPK",
+        "api_endpoint": hub.hpk.base_url,
+        "account": "demo",
+        "version": "5",
+        "enabled": False,
+    }
+    hub.api("PUT", "/v1/proxy-systems/HPK01", system)
+
+    status, body = hub.api(
+        "POST",
+        "/v1/inbound-orders",
+        {
+            "order_no": "IN-X",
+            "inbound_type": "purchase",
+            "warehouse_code": WAREHOUSE,
+            "customer_code": "C-ACME",
+            "items": [{"gsku": "MUG", "qty": 1}],
+        },
+    )
+
+    assert status == 409 and body["message"] == "System configuration error: proxy system HPK01 is disabled"
+    assert hub.api("GET", "/v1/inbound-orders/IN-X")[0] == 404
+
+
+def test_incomplete_sku_data_keeps_the_task_in_manual_until_resynced(hub: Hub) -> None:
+    hub.api("PUT", "/v1/skus/PLATE", {"name": "Plate"})
+    task_id = hub.create_inbound("IN-1", [{"gsku": "PLATE", "qty": 3}])["tasks"][0]["task_id"]
+
+    hub.run(task_id)
+
+    task = hub.task(task_id)
+    assert task["status"] == "manual" and task["error_message"].startswith(
+        "SKU sync failed: PLATE missing spec, weight_kg"
+    )
+    assert hub.hpk_calls("/inbound/create") == []
+
+    hub.api("PUT", "/v1/skus/PLATE", {"name": "Plate", "spec": "27 cm", "weight_kg": 0.7})
+    status, mapping = hub.api("POST", "/v1/proxy-systems/HPK01/sku-mappings/PLATE/resync")
+    assert status == 200 and mapping["status"] == "synced"
+    hub.run(task_id)
+    assert hub.order("inbound", "IN-1")["status"] == "pushed"
+
+
+def test_putaway_waits_for_the_missing_location_and_completes_once_after_the_fix(hub: Hub) -> None:
+    hub.api(
+        "PUT",
+        "/v1/proxy-systems/HPK01/warehouse-mappings/HPK-LA1",
+        {"gwms_warehouse_code": WAREHOUSE, "virtual_putaway_location": "HPK-VPA"},
+    )
+
+    task = hub.receive("IN-1", [{"sku": "MUG", "qualified_qty": 4, "defective_qty": 1}])
+
+    assert task["status"] == "manual"
+    assert task["error_message"] == "Received, not put away: Defective location not configured"
+    assert hub.order("inbound", "IN-1")["status"] == "received"
+    assert hub.stock() == []
+
+    hub.api(
+        "PUT",
+        "/v1/proxy-systems/HPK01/warehouse-mappings/HPK-LA1",
+        {
+            "gwms_warehouse_code": WAREHOUSE,
+            "virtual_putaway_location": "HPK-VPA",
+            "defective_location": "HPK-DEF",
+        },
+    )
+    assert hub.api("POST", f"/v1/tasks/{task['task_id']}/sync-now")[0] == 202
+    hub.run(task["task_id"])
+    hub.run(task["task_id"])
+
+    assert hub.task(task["task_id"])["status"] == "success"
+    assert hub.stock() == [("MUG", "defective", "HPK-DEF", 1), ("MUG", "qualified", "HPK-VPA", 4)]
+    assert hub.events.types().count("InboundReceived") == 1
+
+
+def test_a_closed_customer_account_blocks_receiving_until_it_is_reopened(hub: Hub) -> None:
+    hub.api(
+        "PUT",
+        "/v1/customers/C-ACME",
+        {"name": "Acme", "account_status": "closed", "warehouse_codes": [WAREHOUSE]},
+    )
+
+    task = hub.receive("IN-1", [{"sku": "MUG", "qualified_qty": 6, "defective_qty": 0}])
+
+    assert task["status"] == "manual" and task["error_message"] == "Customer account not open, cannot receive"
+    assert hub.order("inbound", "IN-1")["receipt"] is None and hub.stock() == []
+
+    hub.api(
+        "PUT",
+        "/v1/customers/C-ACME",
+        {"name": "Acme", "account_status": "open", "warehouse_codes": [WAREHOUSE]},
+    )
+    hub.run(task["task_id"])
+
+    assert hub.task(task["task_id"])["status"] == "success"
+    assert hub.stock() == [("MUG", "qualified", "HPK-VPA", 6)]
+
+
+def test_a_run_repeated_after_a_crash_changes_stock_once(hub: Hub, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Leases expire at once here, so the retried run need not wait for the dead one's lease.
+    monkeypatch.setenv("LEASE_SECONDS", "0")
+    dependencies.reset()
+    task_id = hub.create_inbound("IN-1", [{"gsku": "MUG", "qty": 5}])["tasks"][0]["task_id"]
+    hub.run(task_id)
+    hub.sim(f"/_sim/inbound/{hub.order('inbound', 'IN-1')['proxy_order_no']}/complete")
+
+    # The runner dies after the putaway transaction, before the task records its success.
+    def killed(*_args: Any) -> Any:
+        raise RuntimeError("runner killed")
+
+    with monkeypatch.context() as dying:
+        dying.setattr(TaskEngine, "_settle", killed)
+        with pytest.raises(RuntimeError):
+            hub.run(task_id)
+    assert hub.task(task_id)["status"] == "running"
+    assert hub.stock() == [("MUG", "qualified", "HPK-VPA", 5)]
+
+    # The retried run finds the work done: the task succeeds and the stock does not change.
+    hub.run(task_id, Trigger.SWEEPER)
+
+    assert hub.task(task_id)["status"] == "success"
+    assert hub.stock() == [("MUG", "qualified", "HPK-VPA", 5)]
+    assert hub.events.types().count("InboundPutAway") == 1
