@@ -2,6 +2,8 @@
 against the HPK simulator over HTTP on 127.0.0.1, driven by its /_sim control endpoints."""
 
 import functools
+import json
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +14,9 @@ import pytest
 
 from proxyhub.adapters.hpk import forget_cached_tokens
 from proxyhub.api import dependencies
+from proxyhub.aws.cancel_backoff import CancelBackoffStarter
+from proxyhub.local.invoker import DeployedFunction, LocalInvoker, route_lambda_invokes_to
+from proxyhub.local.stepfunctions import compress_state_machine_waits
 from proxyhub.orders import wiring as order_wiring
 from proxyhub.settings import Settings
 from proxyhub.simulators.hpk import HpkSimulator
@@ -166,6 +171,19 @@ def seed_configuration(api: Callable[..., tuple[int, Any]], endpoint: str, compl
         assert api("PUT", f"/v1/skus/{gsku}", sku)[0] == 200
 
 
+class RecordingBackoff:
+    """Stands in for the cancel state machine, except in the test that runs the real one."""
+
+    started: list[tuple[str, list[int]]] = []
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def start(self, task_id: str, waits: list[int]) -> str:
+        RecordingBackoff.started.append((task_id, waits))
+        return f"execution-{task_id}"
+
+
 @pytest.fixture
 def hub(aws: Settings, api: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Hub]:
     forget_cached_tokens()
@@ -173,6 +191,8 @@ def hub(aws: Settings, api: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Hu
     # Cached like the factories they replace, so resetting the wiring keeps them.
     monkeypatch.setattr(task_wiring, "task_invoker", functools.cache(lambda: invoker))
     monkeypatch.setattr(order_wiring, "domain_events", functools.cache(lambda: events))
+    monkeypatch.setattr(order_wiring, "CancelBackoffStarter", RecordingBackoff)
+    RecordingBackoff.started = []
     boto3.client("scheduler").create_schedule_group(Name=aws.schedule_group_name)
     with HpkSimulator(port=0) as hpk:
         seed_configuration(api, hpk.base_url)
@@ -406,3 +426,267 @@ def test_a_run_repeated_after_a_crash_changes_stock_once(hub: Hub, monkeypatch: 
     assert hub.task(task_id)["status"] == "success"
     assert hub.stock() == [("MUG", "qualified", "HPK-VPA", 5)]
     assert hub.events.types().count("InboundPutAway") == 1
+
+
+# ---------------------------------------------------------------- outbound
+
+
+def stocked_hub(hub: Hub) -> Hub:
+    hub.receive("IN-1", [{"sku": "MUG", "qualified_qty": 8, "defective_qty": 2}])
+    assert hub.stock() == [("MUG", "defective", "HPK-DEF", 2), ("MUG", "qualified", "HPK-VPA", 8)]
+    return hub
+
+
+@pytest.mark.parametrize("outbound_type", ["drop_shipping", "transfer_staging"])
+def test_outbound_ships_and_deducts_exactly_the_reported_batches(hub: Hub, outbound_type: str) -> None:
+    stocked_hub(hub)
+    task_id = hub.create_outbound("OUT-1", outbound_type, [{"gsku": "MUG", "qty": 3}])["tasks"][0]["task_id"]
+
+    hub.run(task_id)
+    pushed = hub.order("outbound", "OUT-1")
+    assert pushed["status"] == "pushed"
+    hub.sim(f"/_sim/outbound/{pushed['proxy_order_no']}/advance", {"status": "SHIPPED"})
+    hub.run(task_id)
+
+    order = hub.order("outbound", "OUT-1")
+    assert hub.task(task_id)["status"] == "success"
+    assert order["status"] == "shipped"
+    assert order["shipment"]["carrier"] and order["shipment"]["tracking_no"]
+    assert [
+        (b["gsku"], b["inventory_type"], b["local_inbound_no"], b["qty"])
+        for b in order["shipment"]["batches"]
+    ] == [("MUG", "qualified", "IN-1", 3)]
+    assert hub.stock() == [("MUG", "defective", "HPK-DEF", 2), ("MUG", "qualified", "HPK-VPA", 5)]
+    assert "OutboundShipped" in hub.events.types()
+
+
+def test_drop_shipping_goes_to_hpk_with_the_mapped_channel_and_the_recipient(hub: Hub) -> None:
+    stocked_hub(hub)
+    task_id = hub.create_outbound("OUT-1", "drop_shipping", [{"gsku": "MUG", "qty": 1}])["tasks"][0][
+        "task_id"
+    ]
+    hub.run(task_id)
+
+    outbounds = [o for o in _sim_state(hub)["outbounds"] if o["reference_no"] == "OUT-1"]
+    assert outbounds[0]["channel_code"] == "UPSG"
+    assert outbounds[0]["recipient"]["postcode"] == "90001"
+
+
+def _sim_state(hub: Hub) -> dict[str, Any]:
+    import httpx
+
+    return dict(httpx.get(f"{hub.hpk.base_url}/_sim/state").json()["data"])
+
+
+def test_drop_shipping_without_a_channel_mapping_is_refused(hub: Hub) -> None:
+    hub.api("DELETE", "/v1/proxy-systems/HPK01/channel-mappings/UPS-GROUND")
+    order = {
+        "order_no": "OUT-1",
+        "outbound_type": "drop_shipping",
+        "warehouse_code": WAREHOUSE,
+        "customer_code": "C-ACME",
+        "channel_code": "UPS-GROUND",
+        "recipient": RECIPIENT,
+        "items": [{"gsku": "MUG", "qty": 1}],
+    }
+
+    status, body = hub.api("POST", "/v1/outbound-orders", order)
+
+    assert status == 422 and body["errors"][0]["field"] == "channel_code"
+    assert hub.api("GET", "/v1/outbound-orders/OUT-1")[0] == 404
+
+
+def test_an_hpk_exception_puts_the_task_in_manual_handling_with_hpks_reason(hub: Hub) -> None:
+    stocked_hub(hub)
+    task_id = hub.create_outbound("OUT-1", "transfer_staging", [{"gsku": "MUG", "qty": 2}])["tasks"][0][
+        "task_id"
+    ]
+    hub.run(task_id)
+    proxy_no = hub.order("outbound", "OUT-1")["proxy_order_no"]
+    hub.sim(f"/_sim/outbound/{proxy_no}/advance", {"status": "EXCEPTION", "reason": "Carton damaged"})
+
+    hub.run(task_id)
+
+    task = hub.task(task_id)
+    assert task["status"] == "manual" and task["error_message"] == "Proxy warehouse exception: Carton damaged"
+    assert hub.order("outbound", "OUT-1")["status"] == "exception"
+    assert hub.stock() == [("MUG", "defective", "HPK-DEF", 2), ("MUG", "qualified", "HPK-VPA", 8)]
+
+
+# ---------------------------------------------------------------- cancels
+
+
+def test_a_drop_shipping_cancel_is_refused_without_calling_hpk(hub: Hub) -> None:
+    stocked_hub(hub)
+    task_id = hub.create_outbound("OUT-1", "drop_shipping", [{"gsku": "MUG", "qty": 1}])["tasks"][0][
+        "task_id"
+    ]
+    hub.run(task_id)
+
+    status, body = hub.api("POST", "/v1/outbound-orders/OUT-1/cancel", {"reason": "customer changed mind"})
+
+    assert status == 409 and body["message"] == "Drop shipping orders cannot be cancelled"
+    assert hub.hpk_calls("/outbound/cancel") == []
+    assert [t["task_type"] for t in hub.order("outbound", "OUT-1")["tasks"]] == ["create"]
+
+
+def test_a_transfer_cancelled_by_hpk_at_once_ends_the_order_and_its_create_task(hub: Hub) -> None:
+    stocked_hub(hub)
+    task_id = hub.create_outbound("OUT-1", "transfer_staging", [{"gsku": "MUG", "qty": 2}])["tasks"][0][
+        "task_id"
+    ]
+    hub.run(task_id)
+
+    status, order = hub.api("POST", "/v1/outbound-orders/OUT-1/cancel", {"reason": "wrong destination"})
+
+    assert status == 200 and order["status"] == "cancelled"
+    assert order["cancel"] == {
+        "status": "cancelled",
+        "reason": "wrong destination",
+        "result": "Cancelled in the proxy warehouse",
+    }
+    assert hub.task(task_id)["status"] == "cancelled"
+    assert "OrderCancelled" in hub.events.types()
+    assert hub.stock() == [("MUG", "defective", "HPK-DEF", 2), ("MUG", "qualified", "HPK-VPA", 8)]
+
+
+def test_an_order_not_yet_pushed_is_cancelled_locally(hub: Hub) -> None:
+    task_id = hub.create_inbound("IN-9", [{"gsku": "MUG", "qty": 1}])["tasks"][0]["task_id"]
+
+    status, order = hub.api("POST", "/v1/inbound-orders/IN-9/cancel")
+
+    assert status == 200 and order["status"] == "cancelled"
+    assert hub.task(task_id)["status"] == "cancelled"
+    assert hub.hpk_calls("/inbound/create") == []
+
+
+def test_an_inbound_hpk_is_already_receiving_cannot_be_cancelled(hub: Hub) -> None:
+    task_id = hub.create_inbound("IN-1", [{"gsku": "MUG", "qty": 1}])["tasks"][0]["task_id"]
+    hub.run(task_id)
+    hub.sim(
+        f"/_sim/inbound/{hub.order('inbound', 'IN-1')['proxy_order_no']}/advance", {"status": "RECEIVING"}
+    )
+
+    status, body = hub.api("POST", "/v1/inbound-orders/IN-1/cancel", {"reason": "late"})
+
+    assert status == 409 and body["message"].startswith("Cancel rejected by the proxy warehouse")
+    order = hub.order("inbound", "IN-1")
+    assert order["status"] == "pushed" and order["cancel"]["status"] == "rejected"
+
+
+def start_cancelling_transfer(hub: Hub) -> tuple[str, str]:
+    stocked_hub(hub)
+    create_id = hub.create_outbound("OUT-1", "transfer_staging", [{"gsku": "MUG", "qty": 2}])["tasks"][0][
+        "task_id"
+    ]
+    hub.run(create_id)
+    hub.sim(
+        f"/_sim/outbound/{hub.order('outbound', 'OUT-1')['proxy_order_no']}/advance", {"status": "PICKING"}
+    )
+    status, order = hub.api("POST", "/v1/outbound-orders/OUT-1/cancel", {"reason": "wrong destination"})
+    assert status == 200 and order["status"] == "cancelling"
+    cancel_id = next(t["task_id"] for t in order["tasks"] if t["task_type"] == "cancel")
+    return create_id, cancel_id
+
+
+def test_a_rejected_cancel_lets_the_order_ship(hub: Hub) -> None:
+    create_id, cancel_id = start_cancelling_transfer(hub)
+    assert RecordingBackoff.started == [(cancel_id, [600, 1200, 3600, 14400])]
+    proxy_no = hub.order("outbound", "OUT-1")["proxy_order_no"]
+    hub.sim(f"/_sim/outbound/{proxy_no}/resolve-cancel", {"result": "REJECTED"})
+
+    hub.run(cancel_id, Trigger.STATE_MACHINE)
+
+    assert hub.task(cancel_id)["status"] == "success"
+    order = hub.order("outbound", "OUT-1")
+    assert order["status"] == "pushed" and order["cancel"]["status"] == "rejected"
+    hub.sim(f"/_sim/outbound/{proxy_no}/advance", {"status": "SHIPPED"})
+    hub.run(create_id)
+    assert hub.order("outbound", "OUT-1")["status"] == "shipped"
+    assert hub.stock() == [("MUG", "defective", "HPK-DEF", 2), ("MUG", "qualified", "HPK-VPA", 6)]
+
+
+def test_cancelling_then_cancelled_through_the_real_state_machine(
+    hub: Hub, step_functions: list[dict[str, Any]]
+) -> None:
+    # Given a transfer HPK is picking, whose cancel HPK is still deciding
+    create_id, cancel_id = start_cancelling_transfer(hub)
+    execution = step_functions[0]
+    assert json.loads(execution["input"])["task_id"] == cancel_id
+
+    # When HPK resolves it as cancelled and the state machine's next check runs
+    hub.sim(
+        f"/_sim/outbound/{hub.order('outbound', 'OUT-1')['proxy_order_no']}/resolve-cancel",
+        {"result": "CANCELLED"},
+    )
+    result = wait_for_execution(execution["executionArn"])
+
+    # Then the state machine stops, and the order, the cancel task and the create task are settled
+    assert result["status"] == "SUCCEEDED"
+    assert hub.task(cancel_id)["status"] == "success"
+    assert hub.order("outbound", "OUT-1")["status"] == "cancelled"
+    assert hub.task(create_id)["status"] == "cancelled"
+
+
+@pytest.fixture
+def step_functions(hub: Hub, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict[str, Any]]]:
+    """The real cancel ASL executed by moto; its Lambda task runs the real task-runner handler."""
+    runner_name = f"{hub.settings.stack_name}-task-runner"
+    role = boto3.client("iam").create_role(RoleName="runner", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    runner_arn = boto3.client("lambda").create_function(
+        FunctionName=runner_name,
+        Runtime="python3.13",
+        Role=role,
+        Handler="app.lambda_handler",
+        Code={"ZipFile": b"0"},
+    )["FunctionArn"]
+    definition = (ROOT / "statemachine" / "cancel_backoff.asl.json").read_text()
+    sfn = boto3.client("stepfunctions")
+    machine_arn = sfn.create_state_machine(
+        name="cancel-backoff",
+        definition=definition.replace("${TaskRunnerFunctionArn}", runner_arn),
+        roleArn=role,
+    )["stateMachineArn"]
+    invoker = LocalInvoker(
+        [
+            DeployedFunction(
+                "TaskRunnerFunction",
+                runner_name,
+                runner_arn,
+                ROOT / "functions/task_runner/app.py",
+                "lambda_handler",
+                timeout_seconds=900,
+            )
+        ]
+    )
+    undo_invokes = route_lambda_invokes_to(invoker)
+    # Backoff steps of 2 s, 4 s, 12 s, 48 s: the first check comes after the test resolved the cancel.
+    undo_waits = compress_state_machine_waits(time_scale=300)
+    monkeypatch.setenv("CANCEL_STATE_MACHINE_ARN", machine_arn)
+    monkeypatch.setattr(order_wiring, "CancelBackoffStarter", CancelBackoffStarter)
+    dependencies.reset()
+    executions: list[dict[str, Any]] = []
+    real_start = CancelBackoffStarter.start
+
+    def recording_start(self: CancelBackoffStarter, task_id: str, waits: list[int]) -> str:
+        arn = real_start(self, task_id, waits)
+        executions.append(dict(sfn.describe_execution(executionArn=arn)))
+        return arn
+
+    monkeypatch.setattr(CancelBackoffStarter, "start", recording_start)
+    yield executions
+    undo_waits()
+    undo_invokes()
+    invoker.close()
+
+
+def wait_for_execution(execution_arn: str, timeout_seconds: float = 60) -> dict[str, Any]:
+    """moto runs executions on a daemon thread; poll until it ends (bounded)."""
+    sfn = boto3.client("stepfunctions")
+    deadline = time.monotonic() + timeout_seconds
+    while time.monotonic() < deadline:
+        execution = sfn.describe_execution(executionArn=execution_arn)
+        if execution["status"] != "RUNNING":
+            return dict(execution)
+        time.sleep(0.2)
+    raise AssertionError(f"Execution {execution_arn} still running after {timeout_seconds} s")

@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from proxyhub.aws.cancel_backoff import CancelBackoffStarter
 from proxyhub.clock import Clock
+from proxyhub.observability import logger
 from proxyhub.orders.models import Order, TaskRef
 from proxyhub.tasks.engine import TaskEngine
 from proxyhub.tasks.model import BusinessType, Route, Task, TaskType, Trigger
@@ -45,7 +46,11 @@ class EngineOrderTasks:
         return _ref(task)
 
     def run_now(self, task_id: str) -> None:
-        self._invoker().run_async(task_id, Trigger.CREATED)
+        try:
+            self._invoker().run_async(task_id, Trigger.CREATED)
+        except Exception:
+            # The order is stored and its task scheduled: a failed nudge only delays the first run.
+            logger.exception("First run not requested; the schedule will run it", extra={"task_id": task_id})
 
     def start_cancel_task(self, order: Order, reason: str) -> TaskRef:
         task = self._engine().create_task(
@@ -56,13 +61,18 @@ class EngineOrderTasks:
             third_party_order_no=order.proxy_order_no,
             payload={"reason": reason},
         )
-        self._cancel_backoff().start(task.task_id, self.cancel_waits())
+        try:
+            self._cancel_backoff().start(task.task_id, self.cancel_waits())
+        except Exception:
+            # The task keeps its next check time: the sweeper runs it if the state machine never does.
+            logger.exception(
+                "Cancel backoff not started; the sweeper will check", extra={"task_id": task.task_id}
+            )
         return _ref(task)
 
     def cancel_waits(self) -> list[int]:
         """The backoff steps in seconds, from the one table of polling intervals."""
-        intervals = self._policy.rule(TaskType.CANCEL).intervals
-        return [round(interval.total_seconds() / self._policy.time_scale) for interval in intervals]
+        return [round(interval.total_seconds()) for interval in self._policy.rule(TaskType.CANCEL).intervals]
 
     def end_task(self, task_id: str, reason: str) -> None:
         self._engine().cancel_task(task_id, reason)
