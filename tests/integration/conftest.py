@@ -140,3 +140,19 @@ def api(api_handler: Callable[[dict[str, Any]], dict[str, Any]]) -> ApiCall:
         return response["statusCode"], json.loads(response["body"]) if response.get("body") else None
 
     return call
+
+
+@pytest.fixture
+def function_handler(aws: Settings) -> Callable[[str], Callable[[dict[str, Any]], dict[str, Any]]]:
+    """Loads functions/<dir>/app.py's handler and calls it with a Lambda context."""
+
+    def load(function_dir: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+        module = load_function_module(function_dir)
+        return lambda event: module.lambda_handler(event, LambdaContext())
+
+    return load
+
+
+@pytest.fixture
+def make_http_event() -> Callable[..., dict[str, Any]]:
+    return http_api_event

@@ -12,7 +12,7 @@ from typing import Any
 import boto3
 import pytest
 
-from proxyhub.adapters.hpk import forget_cached_tokens
+from proxyhub.adapters.hpk import forget_cached_tokens, sign_hpk_callback
 from proxyhub.api import dependencies
 from proxyhub.aws.cancel_backoff import CancelBackoffStarter
 from proxyhub.local.invoker import DeployedFunction, LocalInvoker, route_lambda_invokes_to
@@ -23,6 +23,7 @@ from proxyhub.simulators.hpk import HpkSimulator
 from proxyhub.tasks import wiring as task_wiring
 from proxyhub.tasks.engine import TaskEngine
 from proxyhub.tasks.model import Trigger
+from proxyhub.webhooks import hpk_callbacks
 
 pytestmark = pytest.mark.integration
 
@@ -690,3 +691,62 @@ def wait_for_execution(execution_arn: str, timeout_seconds: float = 60) -> dict[
             return dict(execution)
         time.sleep(0.2)
     raise AssertionError(f"Execution {execution_arn} still running after {timeout_seconds} s")
+
+
+# ---------------------------------------------------------------- HPK status callbacks
+
+
+@pytest.fixture
+def callback(
+    hub: Hub, monkeypatch: pytest.MonkeyPatch, function_handler: Any, make_http_event: Any
+) -> Callable[[bytes, str | None], tuple[int, Any]]:
+    """POSTs to /hpk/callbacks through the real webhook handler, with the callback secret in moto."""
+    boto3.client("secretsmanager").create_secret(
+        Name="test-stack/hpk/callback-secret", SecretString=CALLBACK_SECRET
+    )
+    monkeypatch.setenv("HPK_CALLBACK_SECRET_NAME", "test-stack/hpk/callback-secret")
+    dependencies.reset()
+    hpk_callbacks.hpk_callback_service.cache_clear()
+    handler = function_handler("webhooks")
+
+    def post(raw_body: bytes, signature: str | None) -> tuple[int, Any]:
+        headers = {"x-hpk-signature": signature} if signature else {}
+        response = handler(make_http_event("POST", "/hpk/callbacks", raw_body.decode(), headers=headers))
+        return response["statusCode"], json.loads(response["body"])
+
+    return post
+
+
+CALLBACK_SECRET = "hpk-callback-secret-for-tests"
+
+
+def test_a_signed_status_callback_runs_the_orders_task_now(hub: Hub, callback: Any) -> None:
+    task_id = hub.create_inbound("IN-1", [{"gsku": "MUG", "qty": 1}])["tasks"][0]["task_id"]
+    hub.run(task_id)
+    proxy_no = hub.order("inbound", "IN-1")["proxy_order_no"]
+    body = json.dumps({"event": "INBOUND_COMPLETED", "inbound_no": proxy_no, "reference_no": "IN-1"}).encode()
+
+    status, reply = callback(body, sign_hpk_callback(CALLBACK_SECRET, body))
+
+    assert status == 202 and reply["tasks_triggered"] == [task_id]
+    assert hub.invoker.calls[-1] == (task_id, Trigger.CALLBACK)
+
+
+@pytest.mark.parametrize("signature", [None, "00" * 32, "not-hex"])
+def test_a_callback_without_our_signature_is_refused_and_runs_nothing(
+    hub: Hub, callback: Any, signature: str | None
+) -> None:
+    hub.create_inbound("IN-1", [{"gsku": "MUG", "qty": 1}])
+    calls_before = list(hub.invoker.calls)
+    body = json.dumps({"event": "INBOUND_COMPLETED", "inbound_no": "X", "reference_no": "IN-1"}).encode()
+
+    status, reply = callback(body, signature)
+
+    assert status == 401 and "signature" in reply["message"].lower()
+    assert hub.invoker.calls == calls_before
+
+
+def test_a_malformed_signed_callback_is_a_400(hub: Hub, callback: Any) -> None:
+    body = b'{"event": "SOMETHING_ELSE"}'
+    status, reply = callback(body, sign_hpk_callback(CALLBACK_SECRET, body))
+    assert status == 400 and reply["field"] == "body"
