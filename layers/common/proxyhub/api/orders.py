@@ -28,7 +28,9 @@ def get_inbound_order(order_no: OrderNoPath) -> Order:
 
 
 @router.post("/v1/inbound-orders/<order_no>/cancel", tags=["Orders"])
-def cancel_inbound_order(order_no: OrderNoPath, data: Annotated[CancelRequest | None, Body()] = None) -> Order:
+def cancel_inbound_order(
+    order_no: OrderNoPath, data: Annotated[CancelRequest | None, Body()] = None
+) -> Order:
     reason = (data or CancelRequest()).reason
     return order_service().cancel(OrderKind.INBOUND, order_no, reason, api_request_log())
 
@@ -44,6 +46,8 @@ def get_outbound_order(order_no: OrderNoPath) -> Order:
 
 
 @router.post("/v1/outbound-orders/<order_no>/cancel", tags=["Orders"])
-def cancel_outbound_order(order_no: OrderNoPath, data: Annotated[CancelRequest | None, Body()] = None) -> Order:
+def cancel_outbound_order(
+    order_no: OrderNoPath, data: Annotated[CancelRequest | None, Body()] = None
+) -> Order:
     reason = (data or CancelRequest()).reason
     return order_service().cancel(OrderKind.OUTBOUND, order_no, reason, api_request_log())

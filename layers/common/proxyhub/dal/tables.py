@@ -6,6 +6,7 @@ local runner can point every model at moto simply by calling `bind_tables(settin
 
 import threading
 from collections.abc import Callable
+from typing import Any
 
 import botocore.session
 import pynamodb.connection.base
@@ -20,10 +21,10 @@ _region = "us-east-1"
 _thread_sessions = threading.local()
 
 
-def _session_of_this_thread() -> botocore.session.Session:
+def _session_of_this_thread(env_vars: dict[str, Any] | None = None) -> botocore.session.Session:
     session = getattr(_thread_sessions, "session", None)
     if session is None:
-        session = _thread_sessions.session = botocore.session.get_session()
+        session = _thread_sessions.session = botocore.session.get_session(env_vars)
     return session
 
 
