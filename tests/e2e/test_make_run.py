@@ -56,6 +56,10 @@ def local_runner() -> Iterator[subprocess.Popen[str]]:
         "0",
         "--hpk-port",
         "0",
+        "--onewarehouse-port",
+        "0",
+        "--time-scale",
+        "60",
     ]
     process = subprocess.Popen(
         command,
@@ -79,8 +83,13 @@ def test_the_runner_serves_the_api_and_stops_cleanly_on_ctrl_c(local_runner: sub
     # When the API is called
     response = httpx.get(f"{api_url}/v1/openapi.json", timeout=30)
 
-    # Then it answers, and Ctrl-C stops everything with exit code 0
+    # Then it answers, the banner names every part, and Ctrl-C stops everything with exit code 0
     assert response.status_code == 200
+    callbacks = re.escape(f"callbacks to {api_url}/hpk/callbacks")
+    output.wait_for(re.compile(rf"^\s+HPK simulator\s+http://127\.0\.0\.1:\d+ .*{callbacks}"), 5)
+    output.wait_for(re.compile(r"^\s+OneWarehouse\s+http://127\.0\.0\.1:\d+"), 5)
+    output.wait_for(re.compile(r"^\s+State machines\s+proxy-hub-cancel-backoff"), 5)
+    output.wait_for(re.compile(r"^\s+Time scale\s+60x: a 30-minute poll fires after 30 s"), 5)
     local_runner.send_signal(signal.SIGINT)
     assert local_runner.wait(timeout=30) == 0
     output.wait_for(re.compile(r"^Stopped\.$"), 5)

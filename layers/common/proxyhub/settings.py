@@ -30,7 +30,10 @@ class Settings(BaseSettings):
     schedule_dlq_arn: str = "arn:aws:sqs:us-east-1:123456789012:schedule-dlq"
     task_runner_function_name: str = "task-runner"
     cancel_state_machine_arn: str = ""
-    inventory_sync_function_arn: str = ""
+    # Recurring inventory sync: one rate() schedule per complete warehouse mapping, in the schedule group,
+    # invoking the inventory-sync trigger function through its own scheduler role.
+    inventory_sync_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:inventory-sync"
+    inventory_sync_scheduler_role_arn: str = "arn:aws:iam::123456789012:role/inventory-sync-scheduler"
 
     hpk_connect_timeout_seconds: float = 5.0
     hpk_read_timeout_seconds: float = 20.0
@@ -41,6 +44,11 @@ class Settings(BaseSettings):
     sweeper_grace_seconds: int = 300
     request_log_ttl_days: int = 90
     snapshot_ttl_days: int = 90
+    # One inventory sync run stops paging after this long and continues in a new run (Lambda allows 900 s).
+    inventory_sync_run_budget_seconds: int = 600
+    # Step 1 of a sync (running the warehouse's open inbound/outbound tasks) gets at most this long.
+    inventory_sync_open_tasks_budget_seconds: int = 120
+    inventory_sync_page_size: int = 500
     request_log_body_limit: int = 8192
 
     # Local runner only: 60 makes a 30-minute poll fire after 30 s. Real time (1) in AWS.

@@ -462,10 +462,15 @@ class HpkClient:
         return _decode(cancel_result_from_wire, data, "outbound_no")
 
     def iter_inventory(
-        self, warehouse_code: str, page_size: int = MAX_PAGE_SIZE, *, context: LogContext | None = None
+        self,
+        warehouse_code: str,
+        page_size: int = MAX_PAGE_SIZE,
+        *,
+        first_page: int = 1,
+        context: LogContext | None = None,
     ) -> Iterator[list[InventoryBatch]]:
         """Yields each non-empty page as it arrives; stops when `page_no * page_size >= total`."""
-        page_no = 1
+        page_no = first_page
         while True:
             body = {"warehouse_code": warehouse_code, "page_no": page_no, "page_size": page_size}
             total, batches = _decode(inventory_page_from_wire, self._call("inventory/page", body, context))

@@ -41,6 +41,8 @@ from proxyhub.upstream.ports import (
     Push,
     PushAnswer,
     PushItem,
+    PushRefusalKind,
+    PushRefused,
     PushTopic,
     PushVerification,
     ReturnInboundPush,
@@ -66,8 +68,10 @@ OUTBOUND_CALLBACK_API = "outbound/callback"
 CODE_OK = 0
 CODE_MALFORMED = 400
 CODE_UNAUTHORIZED = 401
+CODE_FORBIDDEN = 403
 CODE_VALIDATION_FAILED = 40001
 CODE_NOT_FOUND = 40401
+CODE_BUSY = 40901
 CODE_STATE_FORBIDS = 40902
 CODE_RATE_LIMITED = 42901
 CODE_INTERNAL_ERROR = 50000
@@ -371,14 +375,34 @@ def unauthorized_reply(msg: str) -> dict[str, Any]:
     return {"code": CODE_UNAUTHORIZED, "msg": msg, "data": None}
 
 
+def forbidden_reply(msg: str) -> dict[str, Any]:
+    return {"code": CODE_FORBIDDEN, "msg": msg, "data": None}
+
+
 def malformed_reply(field: str, msg: str) -> dict[str, Any]:
     return {"code": CODE_MALFORMED, "msg": f"{field}: {msg}", "data": {"field": field}}
 
 
+_REFUSAL_CODES: dict[PushRefusalKind, int] = {
+    "invalid": CODE_VALIDATION_FAILED,
+    "not_found": CODE_NOT_FOUND,
+    "state": CODE_STATE_FORBIDS,
+    "busy": CODE_BUSY,
+    "unavailable": CODE_INTERNAL_ERROR,
+}
+
+
+def refused_reply(refusal: PushRefused) -> dict[str, Any]:
+    return refusal_reply(_REFUSAL_CODES[refusal.kind], refusal.reason)
+
+
+_HTTP_STATUS_BY_CODE = {CODE_UNAUTHORIZED: 401, CODE_FORBIDDEN: 403, CODE_MALFORMED: 400}
+
+
 def reply_status(reply: Mapping[str, Any]) -> int:
-    """The HTTP status that goes with a reply: 401 and 400 for those codes, else 200 (refusals too)."""
+    """The HTTP status that goes with a reply: 401, 403 and 400 for those codes, else 200 (refusals too)."""
     code = reply.get("code")
-    return {CODE_UNAUTHORIZED: 401, CODE_MALFORMED: 400}.get(code, 200) if isinstance(code, int) else 200
+    return _HTTP_STATUS_BY_CODE.get(code, 200) if isinstance(code, int) else 200
 
 
 def answer_reply(topic: PushTopic, answer: PushAnswer) -> dict[str, Any]:

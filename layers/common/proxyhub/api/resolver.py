@@ -2,7 +2,17 @@
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 
-from proxyhub.api import mappings, master_data, proxy_systems
+from proxyhub.api import (
+    inventory,
+    inventory_sync,
+    mappings,
+    master_data,
+    onewarehouse_connections,
+    orders,
+    proxy_systems,
+    sku_mappings,
+    tasks,
+)
 from proxyhub.api.errors import register_error_handlers
 
 API_TITLE = "GWMS proxy-warehouse integration hub"
@@ -12,7 +22,8 @@ API_VERSION = "1.0.0"
 def build_resolver() -> APIGatewayHttpResolver:
     app = APIGatewayHttpResolver(enable_validation=True)
     register_error_handlers(app)
-    for module in (proxy_systems, mappings, master_data):
+    routers = (proxy_systems, mappings, master_data, sku_mappings, orders, inventory, tasks, inventory_sync)
+    for module in (*routers, onewarehouse_connections):
         app.include_router(module.router)
 
     @app.get("/v1/openapi.json", include_in_schema=False)

@@ -1,5 +1,10 @@
 """Configuration use cases. Secrets go to the secret store, never to DynamoDB or a response."""
 
+from collections.abc import Callable
+from typing import Protocol
+
+from aws_lambda_powertools.metrics import MetricUnit
+
 from proxyhub.clock import Clock, to_iso
 from proxyhub.config.models import (
     ChannelMapping,
@@ -17,14 +22,34 @@ from proxyhub.config.models import (
 from proxyhub.dal import config_repository as repo
 from proxyhub.dal.secrets import SecretStore, secret_name
 from proxyhub.errors import NotFoundError
+from proxyhub.observability import logger, metrics
 from proxyhub.settings import Settings
+
+MAPPING_SCHEDULE_FAILURE_METRIC = "InventoryScheduleFailures"
+
+
+class MappingSchedules(Protocol):
+    """The recurring inventory sync that follows each warehouse mapping (EventBridge Scheduler in AWS)."""
+
+    def mapping_saved(self, mapping: WarehouseMapping) -> None:
+        """Creates or updates the schedule of a complete mapping; removes it from an incomplete one."""
+        ...
+
+    def mapping_deleted(self, mapping: WarehouseMapping) -> None: ...
 
 
 class ConfigService:
-    def __init__(self, settings: Settings, secrets: SecretStore, clock: Clock) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        secrets: SecretStore,
+        clock: Clock,
+        schedules: MappingSchedules | None = None,
+    ) -> None:
         self._settings = settings
         self._secrets = secrets
         self._clock = clock
+        self._schedules = schedules
 
     def _now(self) -> str:
         return to_iso(self._clock.now())
@@ -96,7 +121,10 @@ class ConfigService:
             data.defective_location,
             self._now(),
         )
-        return item.to_domain()
+        mapping = item.to_domain()
+        if self._schedules is not None:
+            self._follow_mapping(self._schedules.mapping_saved, mapping)
+        return mapping
 
     def get_warehouse_mapping(self, system_code: str, proxy_warehouse_code: str) -> WarehouseMapping:
         item = repo.find_warehouse_mapping(system_code, proxy_warehouse_code)
@@ -109,7 +137,26 @@ class ConfigService:
         return [item.to_domain() for item in repo.list_warehouse_mappings(system_code)]
 
     def delete_warehouse_mapping(self, system_code: str, proxy_warehouse_code: str) -> WarehouseMapping:
-        return repo.delete_warehouse_mapping(system_code, proxy_warehouse_code).to_domain()
+        mapping = repo.delete_warehouse_mapping(system_code, proxy_warehouse_code).to_domain()
+        if self._schedules is not None:
+            self._follow_mapping(self._schedules.mapping_deleted, mapping)
+        return mapping
+
+    @staticmethod
+    def _follow_mapping(update: Callable[[WarehouseMapping], None], mapping: WarehouseMapping) -> None:
+        """The mapping is stored and stays so: a schedule that failed to follow is logged and counted,
+        and saving the mapping again puts it right."""
+        try:
+            update(mapping)
+        except Exception:
+            logger.exception(
+                "Inventory sync schedule not updated; save the warehouse mapping again",
+                extra={
+                    "system_code": mapping.system_code,
+                    "proxy_warehouse_code": mapping.proxy_warehouse_code,
+                },
+            )
+            metrics.add_metric(name=MAPPING_SCHEDULE_FAILURE_METRIC, unit=MetricUnit.Count, value=1)
 
     # ------------------------------------------------------------ channel mappings
 

@@ -5,7 +5,9 @@
 - `invoker`: runs the real handlers (`LocalInvoker`, `route_lambda_invokes_to`).
 - `gateway`: the HTTP API on 127.0.0.1 (payload format 2.0).
 - `scheduler`: fires EventBridge Scheduler schedules (`SchedulerEmulator`); `timescale` compresses waits.
-- `runner`: `run_local_stack()`, everything at once, for `__main__` and tests.
+- `stepfunctions`: moto's Wait states under the time scale; executions stopped with the stack.
+- `runner`: `run_local_stack()`, everything at once (with the HPK and OneWarehouse simulators).
+- `demo`, `demo_session`: `make demo`, every flow driven through the API and the simulators.
 
 Nothing here is imported by the Lambda functions; importing this package stays cheap on purpose.
 """

@@ -5,10 +5,14 @@ import logging
 import signal
 import sys
 import threading
+from datetime import timedelta
 from pathlib import Path
 
+from proxyhub.local.direct_resources import STATE_MACHINE
 from proxyhub.local.runner import LocalServices, run_local_stack
+from proxyhub.local.stack import LocalStack
 from proxyhub.local.template import DEFAULT_TEMPLATE_PATH
+from proxyhub.local.timescale import scaled_wait
 
 LOG_FORMAT = "%(asctime)s [local] %(message)s"
 
@@ -24,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
             api_port=args.api_port,
             moto_port=args.moto_port,
             hpk_port=None if args.no_simulators else args.hpk_port,
+            onewarehouse_port=None if args.no_simulators else args.onewarehouse_port,
             time_scale=args.time_scale,
             template_path=args.template,
         ) as services:
@@ -44,6 +49,9 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--api-port", type=int, default=3000, help="HTTP API port (0: any free port)")
     parser.add_argument("--moto-port", type=int, default=0, help="moto (AWS stand-in) port; 0: any free port")
     parser.add_argument("--hpk-port", type=int, default=3100, help="HPK simulator port (0: any free port)")
+    parser.add_argument(
+        "--onewarehouse-port", type=int, default=3200, help="OneWarehouse simulator port (0: any free port)"
+    )
     parser.add_argument("--no-simulators", action="store_true", help="do not start the vendor simulators")
     parser.add_argument("--time-scale", type=float, help="compress waits, e.g. 60 (default: TIME_SCALE or 1)")
     parser.add_argument(
@@ -65,7 +73,6 @@ def _log_runner_messages() -> None:
 def _banner(services: LocalServices) -> str:
     stack = services.stack
     routes = stack.template.http_routes()
-    hpk = f"{services.hpk_url}  ({_hpk_credentials()})" if services.hpk else "not started"
     skipped = ", ".join(
         f"{logical_id} ({kind})" for logical_id, kind in stack.deployed.skipped_resources.items()
     )
@@ -73,20 +80,47 @@ def _banner(services: LocalServices) -> str:
         f"Local stack {stack.stack_name!r} is up (template {stack.template.path})",
         f"  API            {services.api_url}  ({len(routes)} routes, payload 2.0; IAM auth not enforced)",
         f"  AWS (moto)     {services.moto_url}  (aws --endpoint-url {services.moto_url} ...)",
-        f"  HPK simulator  {hpk}",
-        f"  Time scale     {stack.time_scale:g}x  (TIME_SCALE; schedules watched: "
-        f"{', '.join(stack.schedule_group_names) or 'none'})",
+        f"  HPK simulator  {_hpk_line(services)}",
+        f"  OneWarehouse   {_onewarehouse_line(services)}",
+        f"  State machines {', '.join(_state_machine_names(stack)) or 'none'}  (executed by moto)",
+        f"  Time scale     {_time_scale_line(stack.time_scale)}",
+        f"  Schedules      fired locally from {', '.join(stack.schedule_group_names) or 'no group'}",
         f"  Not in moto    {skipped or 'nothing'}; the HTTP API is served by the local gateway",
         "  Logs           handlers: Powertools JSON on stdout; runner: '[local]' lines on stderr",
-        "Ctrl-C stops everything.",
+        "Try it: make demo (another terminal). Ctrl-C stops everything.",
     ]
     return "\n".join(lines)
 
 
-def _hpk_credentials() -> str:
+def _hpk_line(services: LocalServices) -> str:
+    if services.hpk is None:
+        return "not started"
     from proxyhub.simulators.hpk import DEFAULT_ACCOUNT, DEFAULT_PASSWORD
 
-    return f"account {DEFAULT_ACCOUNT} / password {DEFAULT_PASSWORD}"
+    callbacks = services.hpk_callbacks
+    pushes = f"callbacks to {callbacks.url}" if callbacks else "no callbacks"
+    return f"{services.hpk_url}  (account {DEFAULT_ACCOUNT} / password {DEFAULT_PASSWORD}; {pushes})"
+
+
+def _onewarehouse_line(services: LocalServices) -> str:
+    if services.onewarehouse is None:
+        return "not started"
+    from proxyhub.simulators.onewarehouse import DEFAULT_APP_KEY, DEFAULT_APP_SECRET, DEFAULT_CALLBACK_KEY
+
+    keys = f"app key {DEFAULT_APP_KEY} / secret {DEFAULT_APP_SECRET} / callback key {DEFAULT_CALLBACK_KEY}"
+    return f"{services.onewarehouse_url}  (pushes to {services.api_url}/onewarehouse/...; {keys})"
+
+
+def _state_machine_names(stack: LocalStack) -> list[str]:
+    resources = stack.deployed.direct_resources
+    return [resource.name for resource in resources if resource.resource_type == STATE_MACHINE]
+
+
+def _time_scale_line(time_scale: float) -> str:
+    if time_scale == 1:
+        return "1x, real time (TIME_SCALE=60 makes a 30-minute poll fire after 30 s)"
+    thirty_minutes = scaled_wait(timedelta(minutes=30), time_scale).total_seconds()
+    return f"{time_scale:g}x: a 30-minute poll fires after {thirty_minutes:g} s (schedules and Wait states)"
 
 
 if __name__ == "__main__":

@@ -133,7 +133,10 @@ class SchedulerEmulator:
     def _fire(self, group: str, name: str, tracked: _Tracked, now: datetime) -> None:
         arn = tracked.target["Arn"]
         if ":lambda:" in arn:
-            log.info("Schedule %s/%s fires %s", group, name, arn)
+            # Recurring schedules (the sweeper) fire often under a time scale: only one-offs are news.
+            log.log(
+                logging.DEBUG if tracked.period else logging.INFO, "Schedule %s/%s fires %s", group, name, arn
+            )
             try:
                 self._invoker.invoke_async(arn, json.loads(tracked.target.get("Input") or "{}"))
             except Exception:

@@ -4,8 +4,10 @@ Once started, this process's environment points boto3 and PynamoDB at moto and h
 deployed functions' environment variables, so handlers run here exactly as configured in AWS.
 """
 
+import functools
 import logging
 import os
+import sys
 import tomllib
 import warnings
 from pathlib import Path
@@ -71,7 +73,7 @@ class LocalStack:
             self._deployed = deploy_template(self.template, self.stack_name, self.region)
             self._configurations = self._read_function_configurations()
             self._environment.apply(self._functions_environment())
-            _forget_cached_settings()
+            _forget_cached_services()
         except BaseException:
             self.stop()
             raise
@@ -84,7 +86,7 @@ class LocalStack:
             httpx.post(f"{self._endpoint_url}/moto-api/config", json=self._moto_config_before)
             self._server.stop()
             self._endpoint_url = ""
-        _forget_cached_settings()
+        _forget_cached_services()
 
     def physical_name(self, logical_id: str) -> str:
         return self.deployed.physical_ids[logical_id]
@@ -201,11 +203,15 @@ class _EnvironmentOverlay:
         self._original = {}
 
 
-def _forget_cached_settings() -> None:
-    """Settings and services are cached per container; rebuild them on the new environment."""
-    from proxyhub.api import dependencies
-
-    dependencies.reset()
+def _forget_cached_services() -> None:
+    """Settings and services are cached per container in module-level `lru_cache`s; a new stack is a
+    new container, so every such cache in the application goes, whichever module composes what."""
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("proxyhub.") or name.startswith("proxyhub.local"):
+            continue
+        for value in list(vars(module).values()):
+            if isinstance(value, functools._lru_cache_wrapper):
+                value.cache_clear()
 
 
 class _DropSkippedResourceNotices(logging.Filter):

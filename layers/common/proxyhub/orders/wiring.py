@@ -10,7 +10,7 @@ from proxyhub.dal.secrets import SecretsManagerStore
 from proxyhub.dal.tables import bind_tables
 from proxyhub.orders.engine_tasks import EngineOrderTasks
 from proxyhub.orders.executors import CancelCheckExecutor, InboundFlowExecutor, OutboundFlowExecutor
-from proxyhub.orders.ports import NoUpstream, OrderObserver
+from proxyhub.orders.ports import OrderObserver
 from proxyhub.orders.service import OrderService
 from proxyhub.settings import get_settings
 from proxyhub.skus.sync import SkuSyncService
@@ -18,6 +18,7 @@ from proxyhub.tasks import wiring as task_wiring
 from proxyhub.tasks.executors import ExecutorRegistry
 from proxyhub.tasks.model import BusinessType, TaskType
 from proxyhub.tasks.policy import TaskPolicy
+from proxyhub.upstream import notify
 
 # One adapter per proxy system type; a new vendor adds its factory here.
 PROXY_CLIENT_FACTORIES = {"HPK": hpk_client_factory}
@@ -60,8 +61,8 @@ def order_service() -> OrderService:
 
 
 def order_observer() -> OrderObserver:
-    """Who hears about an order's progress upstream; replaced when a platform integration is wired."""
-    return NoUpstream()
+    """Who hears about an order's progress upstream: OneWarehouse for its orders, nobody for GWMS's."""
+    return notify.order_observer()
 
 
 def install_executors(registry: ExecutorRegistry) -> None:

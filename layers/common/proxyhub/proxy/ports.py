@@ -241,9 +241,16 @@ class ProxyWarehouseClient(Protocol):
     ) -> CancelResult: ...
 
     def iter_inventory(
-        self, warehouse_code: str, page_size: int = 500, *, context: LogContext | None = None
+        self,
+        warehouse_code: str,
+        page_size: int = 500,
+        *,
+        first_page: int = 1,
+        context: LogContext | None = None,
     ) -> Iterator[list[InventoryBatch]]:
-        """One list per page, fetched lazily, so a large warehouse never sits in memory at once."""
+        """One list per page, fetched lazily, so a large warehouse never sits in memory at once.
+
+        `first_page` (from 1) resumes a listing that an earlier run stopped part-way through."""
         ...
 
 

@@ -19,6 +19,7 @@ from proxyhub.request_log import RequestLogSink
 InboundKind = Literal["purchase", "return"]
 VerificationOutcome = Literal["ok", "mismatch", "stale", "replayed", "ip_refused"]
 UpstreamRejectionKind = Literal["state", "not_found", "invalid", "other"]
+PushRefusalKind = Literal["invalid", "not_found", "state", "busy", "unavailable"]
 
 
 class PushTopic(StrEnum):
@@ -146,6 +147,17 @@ class CancelDecision:
 
 
 PushAnswer = ProductUpserted | OrderAccepted | CancelDecision
+
+
+class PushRefused(Exception):  # noqa: N818 - an answer to the platform, not a failure of ours
+    """A business refusal of a push, e.g. an unmapped warehouse: nothing changed, the reason is answered.
+
+    `busy` and `unavailable` may pass if the platform sends the push again later."""
+
+    def __init__(self, reason: str, kind: PushRefusalKind) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.kind = kind
 
 
 # --- push verification ---------------------------------------------------------------------------
@@ -305,6 +317,8 @@ class UpstreamCallbackClient(Protocol):
     def send_outbound_callback(
         self, shipment: OutboundShipment, *, context: LogContext | None = None
     ) -> None: ...
+
+    def close(self) -> None: ...
 
 
 class UpstreamClientFactory(Protocol):

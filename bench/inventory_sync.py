@@ -1,0 +1,488 @@
+"""Inventory sync benchmark: a large warehouse synced end to end, AWS in moto, HPK over 127.0.0.1.
+
+    .venv/bin/python bench/inventory_sync.py [--lines 200000] [--discrepancy 0.01] [--tracemalloc]
+
+The HPK simulator runs as a separate process (`python -m proxyhub.simulators.hpk`) seeded through its
+`/_sim/inventory/seed` generate path; the ledger is built from the same `generated_batch_rows` with
+the given share of discrepancies (a third each: changed quantity, batch only HPK has, batch only we
+have). Then one sync task runs through the real task engine, executor and repositories against moto
+in this process, and the script prints its wall time, lines per second, DynamoDB calls and memory.
+
+Memory: the peak RSS of this process includes moto's copy of every table, so the growth of the peak
+during the sync is printed too; `--tracemalloc` adds the peak of Python allocations during the sync
+(including moto's own work serving it), at the cost of a slower run.
+"""
+
+import argparse
+import contextlib
+import copy
+import os
+import random
+import resource
+import socket
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import boto3
+import httpx
+from botocore.client import BaseClient
+from moto import mock_aws
+from moto.dynamodb import models as moto_models
+from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.table import Table as MotoTable
+from samtranslator.yaml_helper import yaml_parse
+
+from proxyhub.adapters.hpk import hpk_client_factory
+from proxyhub.aws.event_bus import EventBridgePublisher
+from proxyhub.clock import SystemClock, from_iso, to_iso
+from proxyhub.config.models import ProxySystemCreate, SkuInput, WarehouseMappingInput
+from proxyhub.config.proxy_clients import ProxyClientProvider
+from proxyhub.config.service import ConfigService
+from proxyhub.dal.ledger_repository import LedgerBatchItem, _batch_sk, _ledger_pk
+from proxyhub.dal.request_log_store import DynamoRequestLogStore
+from proxyhub.dal.secrets import SecretsManagerStore
+from proxyhub.dal.tables import bind_tables
+from proxyhub.dal.task_repository import DynamoTaskRepository
+from proxyhub.inventory.ledger import BatchKey
+from proxyhub.inventory.sync import EngineOpenTasks, InventorySyncExecutor, InventorySyncService
+from proxyhub.observability import logger
+from proxyhub.request_log import RequestLogRecord
+from proxyhub.settings import get_settings
+from proxyhub.simulators.hpk import generated_batch_rows
+from proxyhub.tasks.engine import TaskEngine
+from proxyhub.tasks.executors import ExecutorRegistry
+from proxyhub.tasks.model import BusinessType, TaskStatus, TaskType, Trigger
+from proxyhub.tasks.policy import TaskPolicy
+
+ROOT = Path(__file__).resolve().parents[1]
+SYSTEM, PROXY_WAREHOUSE, WAREHOUSE = "HPK-BENCH", "HPK-WH-BENCH", "GW-BENCH"
+PUTAWAY, DEFECTIVE = "HPK-VPA", "HPK-DEF"
+TABLE_SETTINGS = {
+    "ConfigTable": "CONFIG_TABLE_NAME",
+    "TasksTable": "TASKS_TABLE_NAME",
+    "RequestLogsTable": "REQUEST_LOGS_TABLE_NAME",
+    "OrdersTable": "ORDERS_TABLE_NAME",
+    "InventoryTable": "INVENTORY_TABLE_NAME",
+    "IdempotencyTable": "IDEMPOTENCY_TABLE_NAME",
+}
+WRITE_OPERATIONS = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}
+# An assumed DynamoDB round trip from Lambda in the same region, for projecting moto's figures.
+DYNAMODB_CALL_SECONDS = 0.010
+
+
+# ---------------------------------------------------------------- counting DynamoDB calls
+
+
+class DynamoCounter:
+    """Counts DynamoDB calls and the items they write, for every client in the process."""
+
+    def __init__(self) -> None:
+        self.calls: Counter[str] = Counter()
+        self.items_written = 0
+        self.seconds = 0.0
+        self.enabled = False
+
+    def record(self, operation: str, params: dict[str, Any]) -> None:
+        if not self.enabled:
+            return
+        self.calls[operation] += 1
+        if operation == "BatchWriteItem":
+            self.items_written += sum(len(requests) for requests in params["RequestItems"].values())
+        elif operation == "TransactWriteItems":
+            self.items_written += len(params["TransactItems"])
+        elif operation in WRITE_OPERATIONS:
+            self.items_written += 1
+
+
+@contextlib.contextmanager
+def counting_dynamodb_calls(counter: DynamoCounter) -> Iterator[None]:
+    original = BaseClient._make_api_call  # type: ignore[attr-defined]
+
+    def counted(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
+        if client.meta.service_model.service_name != "dynamodb":
+            return original(client, operation, params)
+        counter.record(operation, params)
+        started = time.perf_counter()
+        try:
+            return original(client, operation, params)
+        finally:
+            if counter.enabled:
+                counter.seconds += time.perf_counter() - started
+
+    BaseClient._make_api_call = counted  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        BaseClient._make_api_call = original  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------- moto's transaction backups
+
+
+class _CopyAllButTables:
+    """Stands in for moto's `copy` module: deep copies everything except whole tables."""
+
+    @staticmethod
+    def deepcopy(value: Any, memo: dict[int, Any] | None = None) -> Any:
+        return value if isinstance(value, MotoTable) else copy.deepcopy(value, memo)
+
+
+def back_up_touched_items_only() -> None:
+    """moto backs a transaction up by deep-copying every table it touches, once per item: seconds per
+    transaction on a 200,000-batch ledger, hours for the sync. DynamoDB has no such cost, so for the
+    bench moto keeps its semantics (all or nothing) with a backup of the touched items only."""
+    original = DynamoDBBackend.transact_write_items
+
+    def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
+        backups = [_backup_of(self, item) for item in transact_items]
+        moto_models.copy = _CopyAllButTables  # type: ignore[assignment]
+        try:
+            original(self, transact_items)
+        except Exception:
+            for table, hash_key, range_key, saved in reversed(backups):
+                _restore(table, hash_key, range_key, saved)
+            raise
+        finally:
+            moto_models.copy = copy
+
+    DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+
+
+def _backup_of(backend: DynamoDBBackend, transact_item: dict[str, Any]) -> tuple[MotoTable, Any, Any, Any]:
+    operation = next(iter(transact_item.values()))
+    table = backend.get_table(operation["TableName"])
+    key = operation.get("Key") or {
+        name: operation["Item"][name] for name in (table.hash_key_attr, table.range_key_attr) if name
+    }
+    hash_key, range_key = backend.get_keys_value(table, key)
+    return table, hash_key, range_key, copy.deepcopy(table.get_item(hash_key, range_key))
+
+
+def _restore(table: MotoTable, hash_key: Any, range_key: Any, saved: Any) -> None:
+    if saved is None:
+        table.delete_item(hash_key, range_key)
+    elif range_key is not None:
+        table.items[hash_key][range_key] = saved
+    else:
+        table.items[hash_key] = saved
+
+
+# ---------------------------------------------------------------- the HPK simulator process
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextlib.contextmanager
+def hpk_simulator_process() -> Iterator[str]:
+    port = free_port()
+    command = [sys.executable, "-m", "proxyhub.simulators.hpk", "--host", "127.0.0.1", "--port", str(port)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(base_url)
+        yield base_url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def wait_until_serving(base_url: str) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with contextlib.suppress(httpx.HTTPError):
+            httpx.get(f"{base_url}/_sim/state", timeout=1)
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"HPK simulator did not start at {base_url}")
+
+
+def seed_hpk(base_url: str, lines: int, sku_count: int, seed: int) -> None:
+    generate = {"count": lines, "sku_count": sku_count, "seed": seed}
+    response = httpx.post(
+        f"{base_url}/_sim/inventory/seed",
+        json={"warehouse_code": PROXY_WAREHOUSE, "generate": generate},
+        timeout=600,
+    )
+    response.raise_for_status()
+    assert response.json()["code"] == 0, response.text
+
+
+# ---------------------------------------------------------------- moto, configuration and the ledger
+
+
+def create_aws_resources() -> None:
+    """The template's tables (keys, GSIs, TTL) and the event bus, in moto; settings via the environment."""
+    dynamodb = boto3.client("dynamodb")
+    for logical_id, resource_ in yaml_parse((ROOT / "template.yaml").read_text())["Resources"].items():
+        if resource_["Type"] != "AWS::DynamoDB::Table":
+            continue
+        props = resource_["Properties"]
+        name = f"bench-{logical_id}"
+        args: dict[str, Any] = {
+            "TableName": name,
+            "BillingMode": "PAY_PER_REQUEST",
+            "AttributeDefinitions": props["AttributeDefinitions"],
+            "KeySchema": props["KeySchema"],
+        }
+        if "GlobalSecondaryIndexes" in props:
+            args["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
+        dynamodb.create_table(**args)
+        os.environ[TABLE_SETTINGS[logical_id]] = name
+    os.environ["EVENT_BUS_NAME"] = "bench-events"
+    boto3.client("events").create_event_bus(Name="bench-events")
+
+
+@dataclass(frozen=True)
+class LedgerPlan:
+    held: int
+    discrepancies: int
+
+
+def seed_configuration(base_url: str, sku_count: int) -> None:
+
+    settings = get_settings()
+    config = ConfigService(settings, SecretsManagerStore(settings), SystemClock())
+    config.create_proxy_system(
+        ProxySystemCreate(
+            code=SYSTEM,
+            name="HPK bench",
+            system_type="HPK",
+            api_endpoint=base_url,
+            account="demo",
+            password="demo-secret",
+            version="5",
+        )
+    )
+    mapping = WarehouseMappingInput(
+        gwms_warehouse_code=WAREHOUSE, virtual_putaway_location=PUTAWAY, defective_location=DEFECTIVE
+    )
+    config.put_warehouse_mapping(SYSTEM, PROXY_WAREHOUSE, mapping)
+    for index in range(sku_count):
+        gsku = f"SKU-{index:06d}"
+        config.put_sku(gsku, SkuInput(name=gsku, spec="bench", weight_kg=1, local_sku=f"L-{index:06d}"))
+
+
+def seed_ledger(lines: int, sku_count: int, seed: int, discrepancy: float) -> LedgerPlan:
+    """The ledger HPK's listing should match, but for `discrepancy` of the batches."""
+    rng = random.Random(seed * 7919)
+    discrepancies = 0
+    writer = LedgerBatchItem.batch_write()
+    for number, (sku, kind, inbound_no, reference_no, inbound_at, available, locked) in enumerate(
+        generated_batch_rows(lines, sku_count, seed)
+    ):
+        key = BatchKey(
+            gwms_warehouse_code=WAREHOUSE,
+            gsku=sku,
+            inventory_type="defective" if kind == "DEFECTIVE" else "qualified",
+            proxy_inbound_no=inbound_no,
+            local_inbound_no=reference_no,
+            inbound_at=from_iso(inbound_at),
+        )
+        quantity = available + locked
+        if rng.random() < discrepancy:
+            discrepancies += 1
+            choice = rng.randrange(3)
+            if choice == 0:
+                continue  # only HPK has it
+            if choice == 1:
+                quantity = changed(quantity, rng)
+            else:
+                gone = BatchKey(
+                    WAREHOUSE, sku, key.inventory_type, f"GONE-{number}", f"IB-GONE-{number}", key.inbound_at
+                )
+                writer.save(ledger_item(gone, rng.randint(1, 9)))
+        writer.save(ledger_item(key, quantity))
+    writer.commit()
+    return LedgerPlan(held=lines, discrepancies=discrepancies)
+
+
+def ledger_item(key: BatchKey, quantity: int) -> LedgerBatchItem:
+    """A ledger batch as the flows store it, written in bulk: seeding 200,000 batches through
+    `apply_stock_change` would mostly measure moto's transaction handling."""
+    return LedgerBatchItem(
+        _ledger_pk(key.gwms_warehouse_code),
+        _batch_sk(key),
+        gsku=key.gsku,
+        inventory_type=key.inventory_type,
+        proxy_inbound_no=key.proxy_inbound_no,
+        local_inbound_no=key.local_inbound_no,
+        inbound_at=to_iso(key.inbound_at),
+        location=location_of(key.inventory_type),
+        quantity=quantity,
+    )
+
+
+def changed(quantity: int, rng: random.Random) -> int:
+    """A different quantity, never below zero."""
+    step = rng.randint(1, 5)
+    return quantity - step if quantity >= step and rng.random() < 0.5 else quantity + step
+
+
+def location_of(inventory_type: str) -> str:
+    return DEFECTIVE if inventory_type == "defective" else PUTAWAY
+
+
+# ---------------------------------------------------------------- the sync
+
+
+class QuietScheduler:
+    def schedule_next_run(self, task_id: str, at: datetime) -> None:
+        pass
+
+    def cancel_schedule(self, task_id: str) -> None:
+        pass
+
+
+class QuietInvoker:
+    def run_async(self, task_id: str, trigger: Any) -> None:
+        pass
+
+
+class TimedRequestLog:
+    """The engine's request-log store, also adding up how long the HPK calls took."""
+
+    def __init__(self, inner: DynamoRequestLogStore) -> None:
+        self._inner = inner
+        self.calls = 0
+        self.milliseconds = 0
+
+    def record(self, entry: RequestLogRecord) -> None:
+        self.calls += 1
+        self.milliseconds += entry.duration_ms
+        self._inner.record(entry)
+
+
+def run_sync(hpk_log: TimedRequestLog) -> tuple[Any, int]:
+    """One sync task through the real engine and executor, run until it settles; (task, runs)."""
+    settings, clock = get_settings(), SystemClock()
+    tasks = DynamoTaskRepository(settings, clock)
+    registry = ExecutorRegistry()
+    engine = TaskEngine(
+        store=tasks,
+        scheduler=QuietScheduler(),
+        invoker=QuietInvoker(),
+        clock=clock,
+        request_log=hpk_log,
+        executors=registry,
+        policy=TaskPolicy.from_settings(settings),
+        settings=settings,
+    )
+    clients = ProxyClientProvider(SecretsManagerStore(settings), {"HPK": hpk_client_factory})
+    executor = InventorySyncExecutor(
+        clients, EngineOpenTasks(lambda: engine, tasks), tasks, EventBridgePublisher(settings)
+    )
+    registry.register(TaskType.INVENTORY_SYNC, BusinessType.INVENTORY, executor)
+    task = InventorySyncService(engine, tasks, clock).start(SYSTEM, PROXY_WAREHOUSE)
+    runs = 0
+    while task.status is not TaskStatus.SUCCESS and runs < 20:
+        engine.run_task(task.task_id, Trigger.SYNC_NOW)
+        task = tasks.get(task.task_id)
+        runs += 1
+    return task, runs
+
+
+def peak_rss_mib() -> float:
+    # Linux reports kilobytes.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--lines", type=int, default=200_000)
+    parser.add_argument("--skus", type=int, default=1000)
+    parser.add_argument("--discrepancy", type=float, default=0.01)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--tracemalloc", action="store_true", help="also trace Python allocations (slower)")
+    args = parser.parse_args()
+
+    os.environ.update(
+        AWS_ACCESS_KEY_ID="bench",
+        AWS_SECRET_ACCESS_KEY="bench",
+        AWS_DEFAULT_REGION="us-east-1",
+        AWS_REGION="us-east-1",
+        POWERTOOLS_TRACE_DISABLED="true",
+        POWERTOOLS_METRICS_NAMESPACE="ProxyHubBench",
+        SECRETS_PREFIX="bench",
+    )
+    logger.setLevel("WARNING")
+    back_up_touched_items_only()
+    with hpk_simulator_process() as base_url, mock_aws():
+        create_aws_resources()
+        bind_tables(get_settings())
+        started = time.perf_counter()
+        seed_hpk(base_url, args.lines, args.skus, args.seed)
+        seed_configuration(base_url, args.skus)
+        plan = seed_ledger(args.lines, args.skus, args.seed, args.discrepancy)
+        print(
+            f"seeded {args.lines:,} HPK lines and the ledger ({plan.discrepancies:,} discrepancies) "
+            f"in {time.perf_counter() - started:.0f} s"
+        )
+
+        counter = DynamoCounter()
+        hpk_log = TimedRequestLog(DynamoRequestLogStore(get_settings(), SystemClock()))
+        rss_before = peak_rss_mib()
+        if args.tracemalloc:
+            tracemalloc.start()
+        with counting_dynamodb_calls(counter):
+            counter.enabled = True
+            started = time.perf_counter()
+            task, runs = run_sync(hpk_log)
+            wall = time.perf_counter() - started
+        traced_peak = tracemalloc.get_traced_memory()[1] / 2**20 if args.tracemalloc else None
+        report(args.lines, task, runs, wall, counter, hpk_log, rss_before, traced_peak)
+
+
+def report(
+    lines: int,
+    task: Any,
+    runs: int,
+    wall: float,
+    counter: DynamoCounter,
+    hpk_log: TimedRequestLog,
+    rss_before: float,
+    traced_peak: float | None,
+) -> None:
+    writes = sum(counter.calls[name] for name in WRITE_OPERATIONS)
+    calls = sum(counter.calls.values())
+    hpk_seconds = hpk_log.milliseconds / 1000
+    own_seconds = wall - counter.seconds - hpk_seconds
+    projected = own_seconds + hpk_seconds + calls * DYNAMODB_CALL_SECONDS
+    print(f"task {task.task_id}: {task.status.value} after {runs} run(s): {task.execution_summary}")
+    print(f"wall time          {timedelta(seconds=round(wall))} ({wall:.1f} s)")
+    print(f"lines/second       {lines / wall:,.0f}")
+    print(f"  in moto          {counter.seconds:,.1f} s ({calls:,} DynamoDB calls served in-process)")
+    print(f"  in HPK calls     {hpk_seconds:,.1f} s ({hpk_log.calls:,} calls to the simulator)")
+    print(f"  elsewhere        {own_seconds:,.1f} s (proxyhub, PynamoDB, botocore)")
+    print(
+        f"projected          {projected:,.0f} s with DynamoDB at {DYNAMODB_CALL_SECONDS * 1000:.0f} ms a call "
+        "instead of moto"
+    )
+    print(f"DynamoDB writes    {writes:,} calls, {counter.items_written:,} items")
+    print(f"DynamoDB reads     {calls - writes:,} calls")
+    print(
+        "  by operation     "
+        + ", ".join(f"{name} {count:,}" for name, count in sorted(counter.calls.items()))
+    )
+    peak = peak_rss_mib()
+    print(f"peak RSS           {peak:,.0f} MiB (grew {peak - rss_before:,.0f} MiB during the sync)")
+    if traced_peak is not None:
+        print(f"traced peak        {traced_peak:,.0f} MiB of Python allocations during the sync")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,84 @@
+"""Inventory sync: the warehouse mapping page's Sync Inventory button and the task's snapshot tab."""
+
+from http import HTTPStatus
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from pydantic import BaseModel
+
+from proxyhub.api.dependencies import inventory_sync_service
+from proxyhub.clock import to_iso
+from proxyhub.dal.snapshot_repository import SnapshotEntry
+
+router = Router()
+
+CodePath = Annotated[str, Path(min_length=1, max_length=64)]
+CursorQuery = Annotated[str | None, Query(max_length=2048, description="next_cursor of the previous page")]
+
+
+class SyncStarted(BaseModel):
+    task_id: str
+
+
+class SnapshotLineView(BaseModel):
+    proxy_sku: str
+    gsku: str | None
+    local_sku: str | None
+    available: int
+    locked: int
+    # Available + locked: the stock the batch really holds.
+    total: int
+    inventory_type: str
+    proxy_inbound_no: str
+    local_inbound_no: str | None
+    inbound_at: str
+    snapshot_at: str
+    proxy_warehouse_code: str
+    gwms_warehouse_code: str
+
+    @classmethod
+    def of(cls, entry: SnapshotEntry) -> "SnapshotLineView":
+        line = entry.line
+        return cls(
+            proxy_sku=line.proxy_sku,
+            gsku=line.gsku,
+            local_sku=line.local_sku,
+            available=line.available,
+            locked=line.locked,
+            total=line.total,
+            inventory_type=line.inventory_type,
+            proxy_inbound_no=line.proxy_inbound_no,
+            local_inbound_no=line.local_inbound_no,
+            inbound_at=to_iso(line.inbound_at),
+            snapshot_at=to_iso(entry.snapshot_at),
+            proxy_warehouse_code=entry.proxy_warehouse_code,
+            gwms_warehouse_code=entry.gwms_warehouse_code,
+        )
+
+
+class SnapshotPage(BaseModel):
+    items: list[SnapshotLineView]
+    next_cursor: str | None
+
+
+@router.post(
+    "/v1/proxy-systems/<code>/warehouse-mappings/<proxy_warehouse_code>/inventory-sync",
+    tags=["Inventory sync"],
+)
+def start_inventory_sync(code: CodePath, proxy_warehouse_code: CodePath) -> tuple[SyncStarted, int]:
+    """Starts a sync now; 409 when a dedicated location is missing or a sync of the warehouse runs."""
+    request_id = (router.current_event.get("requestContext") or {}).get("requestId")
+    task = inventory_sync_service().start(code, proxy_warehouse_code, request_id=request_id)
+    return SyncStarted(task_id=task.task_id), HTTPStatus.ACCEPTED.value
+
+
+@router.get("/v1/tasks/<task_id>/inventory-snapshot", tags=["Inventory sync"])
+def get_inventory_snapshot(
+    task_id: CodePath,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    cursor: CursorQuery = None,
+) -> SnapshotPage:
+    """The proxy warehouse's stock as the sync task saw it, line by line in the proxy's order."""
+    entries, next_cursor = inventory_sync_service().snapshot(task_id, limit, cursor)
+    return SnapshotPage(items=[SnapshotLineView.of(entry) for entry in entries], next_cursor=next_cursor)

@@ -1,0 +1,285 @@
+"""Operator API of the Sync Tasks and Logs pages: list, overview, details, request logs, Sync Now."""
+
+from datetime import UTC, date, datetime, time, timedelta
+from http import HTTPStatus
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from pydantic import BaseModel
+
+from proxyhub.clock import to_iso
+from proxyhub.errors import InvalidInputError
+from proxyhub.settings import get_settings
+from proxyhub.tasks import wiring
+from proxyhub.tasks.model import BusinessType, Task, TaskStatus, TaskType
+from proxyhub.tasks.overview import Metric, Overview, build_overview
+from proxyhub.tasks.ports import LogSearch, StoredRequestLog, TaskFilter
+
+router = Router()
+
+TaskIdPath = Annotated[str, Path(min_length=1, max_length=64)]
+StatusQuery = Annotated[
+    str | None, Query(max_length=100, description="A status, or several joined by commas: pending,waiting")
+]
+CodeQuery = Annotated[str | None, Query(min_length=1, max_length=64)]
+TimeQuery = Annotated[str | None, Query(max_length=40, description="ISO 8601 time (UTC if no zone) or date")]
+CursorQuery = Annotated[str | None, Query(max_length=2048, description="next_cursor of the previous page")]
+SYNC_NOW_ACCEPTED = "Execution request submitted"
+
+
+class TaskView(BaseModel):
+    task_id: str
+    task_type: TaskType
+    business_type: BusinessType
+    status: TaskStatus
+    order_no: str | None
+    third_party_order_no: str | None
+    gwms_warehouse_code: str
+    proxy_warehouse_code: str
+    system_code: str
+    execution_summary: str | None
+    error_message: str | None
+    request_id: str | None
+    attempts: int
+    consecutive_failures: int
+    created_at: str
+    last_executed_at: str | None
+    next_execution_at: str | None
+    # The Actions column shows Sync Now only for unfinished tasks.
+    can_sync_now: bool
+
+    @classmethod
+    def of(cls, task: Task) -> "TaskView":
+        return cls(
+            task_id=task.task_id,
+            task_type=task.task_type,
+            business_type=task.business_type,
+            status=task.status,
+            order_no=task.order_no,
+            third_party_order_no=task.third_party_order_no,
+            gwms_warehouse_code=task.gwms_warehouse_code,
+            proxy_warehouse_code=task.proxy_warehouse_code,
+            system_code=task.system_code,
+            execution_summary=task.execution_summary,
+            error_message=task.error_message,
+            request_id=task.request_id,
+            attempts=task.attempts,
+            consecutive_failures=task.consecutive_failures,
+            created_at=to_iso(task.created_at),
+            last_executed_at=_iso(task.last_executed_at),
+            next_execution_at=_iso(task.next_execution_at),
+            can_sync_now=not task.status.terminal,
+        )
+
+
+class TaskPageView(BaseModel):
+    items: list[TaskView]
+    next_cursor: str | None
+
+
+class MetricView(BaseModel):
+    key: str
+    label: str
+    count: int
+    colour: str
+    filter: dict[str, str]
+
+    @classmethod
+    def of(cls, metric: Metric) -> "MetricView":
+        return cls(
+            key=metric.key, label=metric.label, count=metric.count, colour=metric.colour, filter=metric.filter
+        )
+
+
+class OldestWaitingView(BaseModel):
+    task_id: str
+    order_no: str | None
+    created_at: str
+    waiting_hours: float
+    colour: str
+
+
+class OverviewView(BaseModel):
+    primary: list[MetricView]
+    secondary: list[MetricView]
+    oldest_waiting: OldestWaitingView | None
+    reminders: list[str]
+    # True when a created-time range held more tasks than one overview counts.
+    approximate: bool
+
+    @classmethod
+    def of(cls, overview: Overview) -> "OverviewView":
+        oldest = overview.oldest_waiting
+        return cls(
+            primary=[MetricView.of(metric) for metric in overview.primary],
+            secondary=[MetricView.of(metric) for metric in overview.secondary],
+            oldest_waiting=None
+            if oldest is None
+            else OldestWaitingView(
+                task_id=oldest.task_id,
+                order_no=oldest.order_no,
+                created_at=to_iso(oldest.created_at),
+                waiting_hours=oldest.waiting_hours,
+                colour=oldest.colour,
+            ),
+            reminders=overview.reminders,
+            approximate=overview.approximate,
+        )
+
+
+class RequestLogView(BaseModel):
+    log_id: str
+    recorded_at: str
+    api_name: str
+    method: str
+    url: str
+    request_headers: dict[str, str]
+    request_body: str
+    response_status: int | None
+    response_body: str
+    duration_ms: int
+    request_id: str | None
+    system_code: str | None
+    warehouse_code: str | None
+    task_id: str | None
+    order_no: str | None
+    error: str | None
+
+    @classmethod
+    def of(cls, log: StoredRequestLog) -> "RequestLogView":
+        return cls(**{**vars(log), "recorded_at": to_iso(log.recorded_at)})
+
+
+class RequestLogPageView(BaseModel):
+    items: list[RequestLogView]
+    next_cursor: str | None
+
+
+class MessageView(BaseModel):
+    message: str
+
+
+@router.get("/v1/tasks", tags=["Sync tasks"])
+def list_tasks(
+    status: StatusQuery = None,
+    business_type: Annotated[BusinessType | None, Query()] = None,
+    task_type: Annotated[TaskType | None, Query()] = None,
+    warehouse_code: CodeQuery = None,
+    created_from: TimeQuery = None,
+    created_to: TimeQuery = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: CursorQuery = None,
+) -> TaskPageView:
+    """Newest first. Several statuses are read with a filter; one status, a warehouse or a task type
+    is served by its own index."""
+    task_filter = _task_filter(status, business_type, task_type, warehouse_code, created_from, created_to)
+    page = wiring.task_repository().list_tasks(task_filter, limit, cursor)
+    return TaskPageView(items=[TaskView.of(task) for task in page.items], next_cursor=page.next_cursor)
+
+
+@router.get("/v1/tasks/overview", tags=["Sync tasks"])
+def task_overview(
+    status: StatusQuery = None,
+    business_type: Annotated[BusinessType | None, Query()] = None,
+    task_type: Annotated[TaskType | None, Query()] = None,
+    warehouse_code: CodeQuery = None,
+    created_from: TimeQuery = None,
+    created_to: TimeQuery = None,
+) -> OverviewView:
+    """Counts by status (a status filter narrows the list, not these cards), coloured red (action
+    needed), yellow (attention) or blue (informational). "Today" is the UTC day."""
+    task_filter = _task_filter(status, business_type, task_type, warehouse_code, created_from, created_to)
+    now = wiring.clock().now()
+    overdue_before = now - timedelta(seconds=get_settings().sweeper_grace_seconds)
+    counts = wiring.task_repository().overview_counts(task_filter, now, overdue_before)
+    return OverviewView.of(build_overview(counts, now))
+
+
+@router.get("/v1/tasks/<task_id>", tags=["Sync tasks"])
+def get_task(task_id: TaskIdPath) -> TaskView:
+    return TaskView.of(wiring.task_engine().get_task(task_id))
+
+
+@router.get("/v1/tasks/<task_id>/request-logs", tags=["Sync tasks"])
+def list_task_request_logs(
+    task_id: TaskIdPath, limit: Annotated[int, Query(ge=1, le=500)] = 100
+) -> dict[str, list[RequestLogView]]:
+    """The task's HTTP exchanges, newest first, secrets redacted."""
+    wiring.task_engine().get_task(task_id)
+    return {"items": [RequestLogView.of(log) for log in wiring.request_log_store().for_task(task_id, limit)]}
+
+
+@router.post("/v1/tasks/<task_id>/sync-now", tags=["Sync tasks"])
+def sync_task_now(task_id: TaskIdPath) -> tuple[MessageView, int]:
+    """Runs the task asynchronously now; 409 when it is finished or already running."""
+    wiring.task_engine().sync_now(task_id)
+    return MessageView(message=SYNC_NOW_ACCEPTED), HTTPStatus.ACCEPTED.value
+
+
+@router.get("/v1/request-logs", tags=["Logs"])
+def search_request_logs(
+    system_code: CodeQuery = None,
+    warehouse_code: CodeQuery = None,
+    order_no: CodeQuery = None,
+    recorded_from: TimeQuery = None,
+    recorded_to: TimeQuery = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: CursorQuery = None,
+) -> RequestLogPageView:
+    """Newest first. Without a system, warehouse or order filter the range defaults to the last 24 h."""
+    search = LogSearch(
+        system_code=system_code,
+        warehouse_code=warehouse_code,
+        order_no=order_no,
+        recorded_from=_moment(recorded_from, "recorded_from", end_of_day=False),
+        recorded_to=_moment(recorded_to, "recorded_to", end_of_day=True),
+    )
+    page = wiring.request_log_store().search(search, limit, cursor)
+    items = [RequestLogView.of(log) for log in page.items]
+    return RequestLogPageView(items=items, next_cursor=page.next_cursor)
+
+
+def _task_filter(
+    status: str | None,
+    business_type: BusinessType | None,
+    task_type: TaskType | None,
+    warehouse_code: str | None,
+    created_from: str | None,
+    created_to: str | None,
+) -> TaskFilter:
+    return TaskFilter(
+        statuses=_statuses(status),
+        business_type=business_type,
+        task_type=task_type,
+        warehouse_code=warehouse_code,
+        created_from=_moment(created_from, "created_from", end_of_day=False),
+        created_to=_moment(created_to, "created_to", end_of_day=True),
+    )
+
+
+def _statuses(text: str | None) -> tuple[TaskStatus, ...]:
+    names = [name.strip() for name in (text or "").split(",") if name.strip()]
+    try:
+        return tuple(dict.fromkeys(TaskStatus(name) for name in names))
+    except ValueError as error:
+        allowed = ", ".join(status.value for status in TaskStatus)
+        raise InvalidInputError(f"status must be among: {allowed}", field="status") from error
+
+
+def _moment(text: str | None, field: str, *, end_of_day: bool) -> datetime | None:
+    """A date alone covers the whole UTC day: `created_to=2026-06-04` includes that day's tasks."""
+    if not text:
+        return None
+    try:
+        if len(text) == len("yyyy-mm-dd"):
+            day = date.fromisoformat(text)
+            return datetime.combine(day, time.max if end_of_day else time.min, tzinfo=UTC)
+        moment = datetime.fromisoformat(text)
+    except ValueError as error:
+        raise InvalidInputError(f"{field} is not an ISO 8601 time or date", field=field) from error
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return to_iso(moment) if moment else None

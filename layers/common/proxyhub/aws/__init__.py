@@ -1,0 +1,1 @@
+"""AWS adapters behind the domain's ports (Scheduler, Lambda, Step Functions, EventBridge)."""

@@ -1,0 +1,26 @@
+"""Sync Now and the sweeper: an asynchronous invocation of the task runner (the `TaskInvoker` port)."""
+
+import json
+from typing import TYPE_CHECKING
+
+import boto3
+
+from proxyhub.settings import Settings
+from proxyhub.tasks.model import Trigger
+
+if TYPE_CHECKING:
+    from mypy_boto3_lambda import LambdaClient
+
+
+class LambdaTaskInvoker:
+    def __init__(self, settings: Settings, client: "LambdaClient | None" = None) -> None:
+        self._function_name = settings.task_runner_function_name
+        self._client = client or boto3.client("lambda", region_name=settings.aws_region)
+
+    def run_async(self, task_id: str, trigger: Trigger) -> None:
+        # "Event": Lambda queues the run and answers at once; its retries and DLQ cover failures.
+        self._client.invoke(
+            FunctionName=self._function_name,
+            InvocationType="Event",
+            Payload=json.dumps({"task_id": task_id, "trigger": trigger.value}).encode(),
+        )

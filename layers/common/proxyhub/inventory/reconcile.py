@@ -1,0 +1,201 @@
+"""Reconciliation of the proxy warehouse's batches with the dedicated-location ledger, as pure functions.
+
+The proxy warehouse reports each batch with an available and a locked quantity. The batch's stock is
+their sum: locked units are allocated to an order but still on the shelf, so comparing available alone
+would "correct" every batch with an unshipped allocation. A batch is matched on warehouse, GSKU,
+inventory type, proxy inbound order, local inbound order and inbound time (`BatchKey`). Only the
+virtual putaway location (qualified) and the defective location (defective) are ever corrected.
+"""
+
+from array import array
+from bisect import bisect_left
+from collections.abc import Container, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from hashlib import blake2b
+
+from proxyhub.inventory.ledger import BatchKey, InventoryType, LedgerBatch, StockDelta, location_for
+
+MINUS = "\N{MINUS SIGN}"
+UNFINISHED_NAMED = 5
+
+
+@dataclass(frozen=True)
+class SnapshotLine:
+    """One proxy-warehouse batch as a sync saw it; `gsku` is None when the proxy SKU maps to no GSKU."""
+
+    proxy_sku: str
+    gsku: str | None
+    local_sku: str | None
+    inventory_type: InventoryType
+    proxy_inbound_no: str
+    local_inbound_no: str | None
+    inbound_at: datetime
+    available: int
+    locked: int
+
+    @property
+    def total(self) -> int:
+        return self.available + self.locked
+
+    def batch_key(self, gwms_warehouse_code: str) -> BatchKey | None:
+        if self.gsku is None:
+            return None
+        return BatchKey(
+            gwms_warehouse_code=gwms_warehouse_code,
+            gsku=self.gsku,
+            inventory_type=self.inventory_type,
+            proxy_inbound_no=self.proxy_inbound_no,
+            local_inbound_no=self.local_inbound_no or "",
+            inbound_at=self.inbound_at,
+        )
+
+
+@dataclass(frozen=True)
+class DedicatedLocations:
+    putaway: str
+    defective: str
+
+    def for_type(self, inventory_type: InventoryType) -> str:
+        return location_for(inventory_type, self.putaway, self.defective)
+
+    def holds(self, batch: LedgerBatch) -> bool:
+        """False for a batch on any other location: a sync never touches those."""
+        return batch.location == self.for_type(batch.key.inventory_type)
+
+
+@dataclass(frozen=True)
+class Correction:
+    key: BatchKey
+    location: str
+    before: int
+    after: int
+
+    @property
+    def delta(self) -> int:
+        return self.after - self.before
+
+    def stock_delta(self) -> StockDelta:
+        return StockDelta(key=self.key, location=self.location, delta=self.delta)
+
+
+@dataclass(frozen=True)
+class Observation:
+    """The proxy warehouse's total for one batch."""
+
+    key: BatchKey
+    total: int
+
+
+def observations(lines: Iterable[SnapshotLine], gwms_warehouse_code: str) -> list[Observation]:
+    """Totals of the lines whose SKU matched, one per batch in first-seen order; a batch listed twice
+    counts once with both totals, so its two lines cannot correct each other."""
+    totals: dict[BatchKey, int] = {}
+    for line in lines:
+        key = line.batch_key(gwms_warehouse_code)
+        if key is not None:
+            totals[key] = totals.get(key, 0) + line.total
+    return [Observation(key, total) for key, total in totals.items()]
+
+
+def corrections_for_observed(
+    observed: Iterable[Observation], ledger: Mapping[BatchKey, LedgerBatch], locations: DedicatedLocations
+) -> list[Correction]:
+    """Adjusts batches whose quantity differs and creates the ones we lack (before = 0)."""
+    corrections = []
+    for observation in observed:
+        held = ledger.get(observation.key)
+        if held is not None and not locations.holds(held):
+            continue
+        before = held.quantity if held is not None else 0
+        if before != observation.total:
+            location = locations.for_type(observation.key.inventory_type)
+            corrections.append(Correction(observation.key, location, before, observation.total))
+    return corrections
+
+
+def batch_fingerprint(key: BatchKey) -> int:
+    """64 bits standing for a batch of one warehouse: eight bytes per batch instead of its key."""
+    return int.from_bytes(blake2b(key.sort_key().encode(), digest_size=8).digest(), "big")
+
+
+class SeenBatches:
+    """The batches a snapshot listed, as a sorted array of fingerprints (8 bytes per batch)."""
+
+    def __init__(self, fingerprints: Iterable[int]) -> None:
+        self._sorted = array("Q", sorted(fingerprints))
+
+    def __contains__(self, key: BatchKey) -> bool:
+        fingerprint = batch_fingerprint(key)
+        index = bisect_left(self._sorted, fingerprint)
+        return index < len(self._sorted) and self._sorted[index] == fingerprint
+
+    def __len__(self) -> int:
+        return len(self._sorted)
+
+
+def missing_from_snapshot(
+    batch: LedgerBatch,
+    seen: SeenBatches,
+    locations: DedicatedLocations,
+    snapshot_at: datetime,
+    unmatched_skus: Container[str],
+) -> bool:
+    """A batch of ours on a dedicated location that the snapshot did not list.
+
+    A batch that arrived after the snapshot started may simply have been listed on a page already read,
+    and a GSKU spelled like an unmatched proxy SKU may be that very stock: neither is taken as missing.
+    """
+    return (
+        locations.holds(batch)
+        and batch.key not in seen
+        and batch.key.inbound_at < snapshot_at
+        and batch.key.gsku not in unmatched_skus
+    )
+
+
+def correction_to_zero(batch: LedgerBatch) -> Correction | None:
+    if batch.quantity == 0:
+        return None
+    return Correction(batch.key, batch.location, batch.quantity, 0)
+
+
+@dataclass(frozen=True)
+class CorrectionTotals:
+    corrected: int = 0
+    units_added: int = 0
+    units_removed: int = 0
+
+    def plus(self, correction: Correction) -> "CorrectionTotals":
+        delta = correction.delta
+        return CorrectionTotals(
+            corrected=self.corrected + 1,
+            units_added=self.units_added + max(delta, 0),
+            units_removed=self.units_removed + max(-delta, 0),
+        )
+
+
+def summary_text(
+    compared: int,
+    totals: CorrectionTotals,
+    unmatched_skus: int,
+    unfinished_tasks: Sequence[str] = (),
+) -> str:
+    """E.g. "412 batches compared, 3 corrected (+5 / -2), 0 unmatched SKUs", with a true minus sign."""
+    text = (
+        f"{_count(compared, 'batch', 'batches')} compared, {totals.corrected} corrected "
+        f"(+{totals.units_added} / {MINUS}{totals.units_removed}), "
+        f"{_count(unmatched_skus, 'unmatched SKU', 'unmatched SKUs')}"
+    )
+    if unfinished_tasks:
+        named = ", ".join(unfinished_tasks[:UNFINISHED_NAMED])
+        more = len(unfinished_tasks) - UNFINISHED_NAMED
+        if more > 0:
+            named += f" and {more} more"
+        text += f"; {_count(len(unfinished_tasks), 'inbound/outbound task', 'inbound/outbound tasks')}"
+        text += f" still unfinished: {named}"
+    return text
+
+
+def _count(number: int, singular: str, plural: str) -> str:
+    return f"{number} {singular if number == 1 else plural}"

@@ -1,0 +1,297 @@
+"""The task engine: creates tasks, runs them exactly once at a time, applies the status rules.
+
+A run: claim a lease with a conditional write → call the executor → write the new status, counters
+and lease release in one transaction → replace or delete the task's schedule. Everything after the
+transaction is best effort: the stored next execution time lets the sweeper recover a lost schedule.
+"""
+
+import math
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+
+from proxyhub.clock import Clock, to_iso
+from proxyhub.errors import ConflictError, NotFoundError
+from proxyhub.observability import logger, metrics
+from proxyhub.request_log import RequestLogSink
+from proxyhub.settings import Settings
+from proxyhub.tasks.executors import ExecutionContext, ExecutorRegistry, TaskRequestLogSink
+from proxyhub.tasks.model import BusinessType, Route, Task, TaskStatus, TaskType, Trigger
+from proxyhub.tasks.outcomes import Cancelled, FailedPermanent, Outcome, outcome_for_error
+from proxyhub.tasks.policy import TaskPolicy
+from proxyhub.tasks.ports import TaskInvoker, TaskScheduler, TaskStore
+
+MANUAL_HANDLING_METRIC = "TasksNeedingManualHandling"
+SCHEDULING_FAILURE_METRIC = "TaskSchedulingFailures"
+ALREADY_RUNNING = "Task is already running"
+RETRY_SOON_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What a trigger learns about a run; `as_dict` is what the task-runner Lambda returns."""
+
+    task_id: str
+    status: TaskStatus | None
+    attempts: int
+    next_execution_at: datetime | None
+    checked_at: datetime
+    skipped: str | None = None
+
+    @classmethod
+    def of(cls, task: Task, checked_at: datetime, skipped: str | None = None) -> "RunResult":
+        return cls(task.task_id, task.status, task.attempts, task.next_execution_at, checked_at, skipped)
+
+    @property
+    def terminal(self) -> bool:
+        return self.status is None or self.status.terminal
+
+    @property
+    def continue_polling(self) -> bool:
+        """False once no automatic run follows (terminal, or manual handling): a state machine stops."""
+        return self.status is not None and self.status.runs_automatically
+
+    def _next_wait_seconds(self, waits: list[int] | None) -> int:
+        if waits:
+            return waits[min(self.attempts, len(waits) - 1)]
+        if self.next_execution_at is None:
+            # Skipped because another run holds the task: look again once that run is likely over.
+            return RETRY_SOON_SECONDS
+        return max(0, math.ceil((self.next_execution_at - self.checked_at).total_seconds()))
+
+    def as_dict(self, waits: list[int] | None = None) -> dict[str, Any]:
+        """`waits` (a caller's own backoff steps, in seconds) replaces the policy's next wait."""
+        wait_seconds = None
+        if self.continue_polling:
+            wait_seconds = self._next_wait_seconds(waits)
+        return {
+            "task_id": self.task_id,
+            "status": self.status.value if self.status else None,
+            "terminal": self.terminal,
+            "continue_polling": self.continue_polling,
+            "attempts": self.attempts,
+            "next_execution_at": to_iso(self.next_execution_at) if self.next_execution_at else None,
+            "wait_seconds": wait_seconds,
+            "skipped": self.skipped,
+        }
+
+
+class TaskEngine:
+    def __init__(
+        self,
+        *,
+        store: TaskStore,
+        scheduler: TaskScheduler,
+        invoker: TaskInvoker,
+        clock: Clock,
+        request_log: RequestLogSink,
+        executors: ExecutorRegistry,
+        policy: TaskPolicy,
+        settings: Settings,
+        new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
+    ) -> None:
+        self._store = store
+        self._scheduler = scheduler
+        self._invoker = invoker
+        self._clock = clock
+        self._request_log = request_log
+        self._executors = executors
+        self._policy = policy
+        self._settings = settings
+        self._new_id = new_id
+
+    # ------------------------------------------------------------ creating and asking for runs
+
+    def create_task(
+        self,
+        task_type: TaskType,
+        business_type: BusinessType,
+        route: Route,
+        *,
+        order_no: str | None = None,
+        third_party_order_no: str | None = None,
+        payload: dict[str, Any] | None = None,
+        request_id: str | None = None,
+        run_now: bool = False,
+    ) -> Task:
+        """A pending task. `run_now` runs it at once (asynchronously); otherwise its first run waits
+        the policy's first interval. Tasks driven by a state machine get no schedule: the caller
+        starts the state machine."""
+        now = self._clock.now()
+        task = Task(
+            task_id=self._new_id(),
+            task_type=task_type,
+            business_type=business_type,
+            status=TaskStatus.PENDING,
+            gwms_warehouse_code=route.gwms_warehouse_code,
+            proxy_warehouse_code=route.proxy_warehouse_code,
+            system_code=route.system_code,
+            created_at=now,
+            updated_at=now,
+            started_at=now,
+            order_no=order_no,
+            third_party_order_no=third_party_order_no,
+            request_id=request_id,
+            payload=dict(payload or {}),
+            next_execution_at=now if run_now else self._policy.first_run_at(task_type, now),
+        )
+        stored = self._store.save_new(task)
+        logger.info("Task created", extra=_log_fields(stored))
+        if run_now:
+            self._best_effort("invoke", lambda: self._invoker.run_async(stored.task_id, Trigger.CREATED))
+        else:
+            self._reschedule(stored)
+        return stored
+
+    def sync_now(self, task_id: str) -> Task:
+        """An operator's Sync Now: refused for finished or running tasks, else run asynchronously."""
+        task = self.get_task(task_id)
+        if task.status.terminal:
+            raise ConflictError(f"Task is already {task.status.value}")
+        if task.is_leased(self._clock.now()):
+            raise ConflictError(ALREADY_RUNNING)
+        self._invoker.run_async(task_id, Trigger.SYNC_NOW)
+        return task
+
+    def get_task(self, task_id: str) -> Task:
+        task = self._store.get(task_id)
+        if task is None:
+            raise NotFoundError(f"Task {task_id} not found")
+        return task
+
+    def due_task_ids(self, limit: int) -> list[str]:
+        """Tasks whose run is overdue by more than the grace period: their schedule was missed."""
+        overdue_before = self._clock.now() - timedelta(seconds=self._settings.sweeper_grace_seconds)
+        return self._store.find_due(overdue_before, limit)
+
+    def sweep(self, limit: int) -> list[str]:
+        """Asks the runner to run every overdue task; each run re-checks it is still due. A failed
+        invocation leaves its task overdue for the next sweep."""
+        task_ids = self.due_task_ids(limit)
+        for task_id in task_ids:
+            self._best_effort("invoke", partial(self._invoker.run_async, task_id, Trigger.SWEEPER))
+        return task_ids
+
+    # ------------------------------------------------------------ running
+
+    def run_task(self, task_id: str, trigger: Trigger, request_id: str | None = None) -> RunResult:
+        now = self._clock.now()
+        task = self._store.get(task_id)
+        if task is None:
+            logger.warning("Run of an unknown task ignored", extra={"task_id": task_id, "trigger": trigger})
+            return RunResult(task_id, None, 0, None, now, skipped="Task not found")
+        refusal = self._policy.refusal(task, trigger, now)
+        if refusal is not None:
+            logger.info("Run skipped", extra={**_log_fields(task), "trigger": trigger, "reason": refusal})
+            return RunResult.of(task, now, skipped=refusal)
+        claimed = self._claim(task, trigger, now, request_id)
+        if claimed is None:
+            return RunResult.of(self._store.get(task_id) or task, now, skipped=ALREADY_RUNNING)
+        outcome = self._execute(claimed, trigger)
+        return self._settle(claimed, outcome)
+
+    def cancel_task(self, task_id: str, reason: str) -> Task:
+        """Ends a task that will never be needed (e.g. its order was cancelled)."""
+        task = self.get_task(task_id)
+        now = self._clock.now()
+        refusal = self._policy.refusal(task, Trigger.SYNC_NOW, now)
+        if refusal is not None:
+            raise ConflictError(refusal)
+        settled = replace(self._policy.decide(task, Cancelled(reason), now), updated_at=now)
+        stored = self._store.transition(task, settled, lease_free_at=now)
+        if stored is None:
+            raise ConflictError(ALREADY_RUNNING)
+        self._after_settling(stored)
+        return stored
+
+    def _claim(self, task: Task, trigger: Trigger, now: datetime, request_id: str | None) -> Task | None:
+        new_phase = self._policy.starts_new_phase(task, trigger)
+        lease_until = now + timedelta(seconds=self._settings.lease_seconds)
+        claimed = replace(
+            task,
+            status=TaskStatus.RUNNING,
+            attempts=task.attempts + 1,
+            phase_attempts=1 if new_phase else task.phase_attempts + 1,
+            started_at=now if new_phase else task.started_at,
+            consecutive_failures=0 if new_phase else task.consecutive_failures,
+            last_executed_at=now,
+            updated_at=now,
+            next_execution_at=None,
+            request_id=request_id or task.request_id,
+            lease_owner=self._new_id(),
+            lease_expires_at=lease_until,
+        )
+        stored = self._store.transition(task, claimed, lease_free_at=now)
+        if stored is not None:
+            logger.info("Task claimed", extra={**_log_fields(stored), "trigger": trigger})
+        return stored
+
+    def _execute(self, task: Task, trigger: Trigger) -> Outcome:
+        executor = self._executors.find(task.task_type, task.business_type)
+        if executor is None:
+            return FailedPermanent(
+                f"No executor for {task.task_type.value} {task.business_type.value} tasks in this deployment"
+            )
+        context = ExecutionContext(
+            clock=self._clock,
+            request_log=TaskRequestLogSink(self._request_log, task),
+            settings=self._settings,
+            trigger=trigger,
+        )
+        try:
+            return executor.execute(task, context)
+        except Exception as error:
+            logger.exception("Executor raised", extra=_log_fields(task))
+            return outcome_for_error(error)
+
+    def _settle(self, claimed: Task, outcome: Outcome) -> RunResult:
+        now = self._clock.now()
+        decided = self._policy.decide(claimed, outcome, now)
+        settled = replace(decided, updated_at=now, lease_owner=None, lease_expires_at=None)
+        stored = self._store.transition(claimed, settled)
+        if stored is None:
+            # The lease expired mid-run and another run took over; its result wins.
+            logger.warning("Run result dropped: lease lost", extra=_log_fields(claimed))
+            return RunResult.of(self._store.get(claimed.task_id) or claimed, now, skipped="Lease lost")
+        logger.info("Task run finished", extra={**_log_fields(stored), "outcome": type(outcome).__name__})
+        self._after_settling(stored)
+        return RunResult.of(stored, now)
+
+    def _after_settling(self, task: Task) -> None:
+        if task.status is TaskStatus.MANUAL:
+            metrics.add_metric(name=MANUAL_HANDLING_METRIC, unit=MetricUnit.Count, value=1)
+        self._reschedule(task)
+
+    def _reschedule(self, task: Task) -> None:
+        if self._policy.rule(task.task_type).driven_by_state_machine:
+            return
+        next_run = task.next_execution_at
+        if task.status.runs_automatically and next_run is not None:
+            self._best_effort("schedule", lambda: self._scheduler.schedule_next_run(task.task_id, next_run))
+        else:
+            self._best_effort("unschedule", lambda: self._scheduler.cancel_schedule(task.task_id))
+
+    @staticmethod
+    def _best_effort(action: str, call: Callable[[], None]) -> None:
+        """After the task is stored, a failing call must not fail the run: the sweeper catches up."""
+        try:
+            call()
+        except Exception:
+            logger.exception("Task follow-up failed; the sweeper will recover", extra={"action": action})
+            metrics.add_metric(name=SCHEDULING_FAILURE_METRIC, unit=MetricUnit.Count, value=1)
+
+
+def _log_fields(task: Task) -> dict[str, Any]:
+    return {
+        "task_id": task.task_id,
+        "task_type": task.task_type.value,
+        "business_type": task.business_type.value,
+        "status": task.status.value,
+        "attempts": task.attempts,
+        "order_no": task.order_no,
+    }

@@ -1,0 +1,69 @@
+"""Executors do the work of one run of one kind of task; the engine picks one per (task type, business type).
+
+A later issue plugs in its executors by registering them:
+
+    def install_executors(registry: ExecutorRegistry) -> None:
+        registry.register(TaskType.CREATE, BusinessType.INBOUND, InboundCreateExecutor(...))
+
+and naming its module in `proxyhub.tasks.wiring.EXECUTOR_MODULES`.
+"""
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Protocol
+
+from proxyhub.clock import Clock
+from proxyhub.request_log import RequestLogRecord, RequestLogSink
+from proxyhub.settings import Settings
+from proxyhub.tasks.model import BusinessType, Task, TaskType, Trigger
+from proxyhub.tasks.outcomes import Outcome
+
+
+class TaskRequestLogSink:
+    """Stamps every request-log record of a run with its task, so the details dialog finds it."""
+
+    def __init__(self, inner: RequestLogSink, task: Task) -> None:
+        self._inner = inner
+        self._task = task
+
+    def record(self, entry: RequestLogRecord) -> None:
+        self._inner.record(
+            replace(
+                entry,
+                task_id=entry.task_id or self._task.task_id,
+                order_no=entry.order_no or self._task.order_no,
+                warehouse_code=entry.warehouse_code or self._task.gwms_warehouse_code,
+                system_code=entry.system_code or self._task.system_code,
+            )
+        )
+
+
+@dataclass(frozen=True)
+class ExecutionContext:
+    clock: Clock
+    request_log: RequestLogSink
+    settings: Settings
+    trigger: Trigger
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+
+class Executor(Protocol):
+    def execute(self, task: Task, context: ExecutionContext) -> Outcome:
+        """One run. Raising is allowed: proxy and domain errors become failure outcomes."""
+        ...
+
+
+class ExecutorRegistry:
+    def __init__(self) -> None:
+        self._executors: dict[tuple[TaskType, BusinessType], Executor] = {}
+
+    def register(self, task_type: TaskType, business_type: BusinessType, executor: Executor) -> None:
+        key = (task_type, business_type)
+        if key in self._executors:
+            raise ValueError(f"{task_type.value} {business_type.value} tasks already have an executor")
+        self._executors[key] = executor
+
+    def find(self, task_type: TaskType, business_type: BusinessType) -> Executor | None:
+        return self._executors.get((task_type, business_type))

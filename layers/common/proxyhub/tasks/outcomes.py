@@ -1,0 +1,75 @@
+"""What an executor reports after one run; the engine turns it into a status with `policy.decide`.
+
+Every outcome may carry the proxy warehouse's order number once it is known.
+"""
+
+from dataclasses import dataclass
+
+from proxyhub.errors import DomainError
+from proxyhub.proxy.ports import ProxyError, TransientProxyError
+from proxyhub.tasks.model import TaskType
+
+
+@dataclass(frozen=True, kw_only=True)
+class OutcomeBase:
+    third_party_order_no: str | None = None
+
+
+@dataclass(frozen=True)
+class Done(OutcomeBase):
+    """The business reached its end state: the task succeeds."""
+
+    summary: str
+
+
+@dataclass(frozen=True)
+class NotYet(OutcomeBase):
+    """Nothing wrong, the proxy side is not finished: poll again after the policy's interval.
+
+    `hand_over_to` continues the task as another type, e.g. a create task whose order is in transit
+    for weeks becomes a query task (the policy also does this by itself after a create phase's limit).
+    """
+
+    summary: str
+    hand_over_to: TaskType | None = None
+
+
+@dataclass(frozen=True)
+class FailedTransient(OutcomeBase):
+    """Worth retrying unchanged (timeouts, 5xx); counts towards the consecutive-failure limit."""
+
+    error: str
+
+
+@dataclass(frozen=True)
+class FailedPermanent(OutcomeBase):
+    """Retrying unchanged cannot succeed (the proxy rejected the payload): an operator must act."""
+
+    error: str
+
+
+@dataclass(frozen=True)
+class NeedsManual(OutcomeBase):
+    """The proxy side is done but a local action failed, e.g. "Customer account not open, cannot receive"."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Cancelled(OutcomeBase):
+    """The business operation was cancelled; the task will not run again."""
+
+    summary: str
+
+
+type Outcome = Done | NotYet | FailedTransient | FailedPermanent | NeedsManual | Cancelled
+
+
+def outcome_for_error(error: Exception) -> Outcome:
+    """Lets executors simply raise: proxy and domain errors carry operator-safe messages."""
+    if isinstance(error, TransientProxyError):
+        return FailedTransient(error.message)
+    if isinstance(error, ProxyError | DomainError):
+        return FailedPermanent(error.message)
+    # Unknown exceptions may quote anything, credentials included: operators see the type only.
+    return FailedTransient(f"Unexpected error ({type(error).__name__}); see the task runner logs")

@@ -1,0 +1,485 @@
+"""OneWarehouse pushes: checked, logged raw, answered once, and carried out by the /v1 domain operations.
+
+One push: the active connection → the source IP allow-list → the signature under the connection's
+verify mode (`enforce` refuses, `log` accepts and records the mismatch, `off` skips) → the body
+(400 naming the field) → the same OrderService / ConfigService operation as the /v1 API, run at most
+once per identical push → the reply in OneWarehouse's envelope. Every push, whatever its fate, goes to
+the request log with its headers and body, secrets masked.
+
+"Identical" is the same topic and JSON body from the same environment, whatever its nonce and
+timestamp: OneWarehouse retrying a push signs it afresh. The first successful answer is remembered
+(Powertools idempotency) and repeated; refusals are not remembered, since they changed nothing and a
+fixed mapping should let the same push through.
+"""
+
+import json
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, assert_never
+
+from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
+from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
+from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
+from pydantic import BaseModel, ValidationError
+
+from proxyhub.adapters.onewarehouse import (
+    TOPIC_PATHS,
+    answer_reply,
+    forbidden_reply,
+    ip_allowed,
+    malformed_reply,
+    parse_push,
+    redacted_push_headers,
+    refused_reply,
+    reply_status,
+    unauthorized_reply,
+    verify_push,
+)
+from proxyhub.clock import Clock
+from proxyhub.config.models import SkuInput
+from proxyhub.config.service import ConfigService
+from proxyhub.dal import config_repository, sku_mapping_repository, upstream_order_repository
+from proxyhub.errors import ConflictError, DomainError, InvalidInputError, NotFoundError
+from proxyhub.orders.models import (
+    InboundOrderCreate,
+    Order,
+    OrderKind,
+    OrderStatus,
+    OutboundOrderCreate,
+)
+from proxyhub.orders.service import OrderService
+from proxyhub.proxy.ports import ProxyError
+from proxyhub.request_log import RequestLogRecord, RequestLogSink, render_body
+from proxyhub.settings import Settings
+from proxyhub.skus.sync import SkuSyncService
+from proxyhub.upstream.connections import ORDER_SOURCE, ConnectionService, ConnectionSettings
+from proxyhub.upstream.ports import (
+    CancelDecision,
+    InboundCancelPush,
+    MalformedPushError,
+    NonceStore,
+    OrderAccepted,
+    OutboundCancelPush,
+    OutboundPush,
+    ProductPush,
+    ProductUpserted,
+    PurchaseInboundPush,
+    Push,
+    PushAnswer,
+    PushItem,
+    PushRefusalKind,
+    PushRefused,
+    PushTopic,
+    PushVerification,
+    ReturnInboundPush,
+)
+
+# OneWarehouse retries within hours; a day covers its retries without keeping answers for ever.
+ANSWER_TTL_SECONDS = 24 * 3600
+NO_ACTIVE_CONNECTION = "No active OneWarehouse connection is configured"
+INTERCEPTION_IN_PROGRESS = "interception in progress"
+DEFAULT_CANCEL_REASON = "Cancelled by OneWarehouse"
+MAX_GSKU_LENGTH = 64
+
+# Domain field names as OneWarehouse calls them, so a 400 names the field it sent.
+_PUSH_FIELD_NAMES = {
+    "gsku": "sku_id",
+    "customer_code": "owner_code",
+    "expected_at": "expected_arrival",
+    "channel_code": "logistics.carrier_code",
+    "local_sku": "sku_code",
+}
+
+
+@dataclass(frozen=True)
+class IncomingPush:
+    topic: PushTopic
+    path: str
+    headers: Mapping[str, str]
+    raw_body: bytes
+    source_ip: str
+    request_id: str | None = None
+
+
+@dataclass(frozen=True)
+class PushReply:
+    status: int
+    body: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class _Handled:
+    reply: dict[str, Any]
+    note: str | None = None  # what operators should know: why refused, or a mismatch let through
+    push: Push | None = None
+
+
+class RememberedAnswers:
+    """Powertools idempotency: the first answer to a push is stored and repeated for identical pushes."""
+
+    def __init__(self, persistence: BasePersistenceLayer, expires_after_seconds: int = ANSWER_TTL_SECONDS):
+        self._config = IdempotencyConfig(expires_after_seconds=expires_after_seconds)
+        self._answer_once = idempotent_function(
+            data_keyword_argument="push",
+            persistence_store=persistence,
+            config=self._config,
+            key_prefix="onewarehouse-push",
+        )(_compute_answer)
+
+    def answer(
+        self, push: dict[str, Any], compute: Callable[[], dict[str, Any]], lambda_context: Any = None
+    ) -> dict[str, Any]:
+        if lambda_context is not None:
+            # Lets a record left "in progress" by a timed-out invocation expire with that invocation.
+            self._config.register_lambda_context(lambda_context)
+        try:
+            answer: dict[str, Any] = self._answer_once(push=push, compute=compute)
+        except IdempotencyAlreadyInProgressError:
+            raise PushRefused("The same push is being handled; send it again shortly", "busy") from None
+        return answer
+
+
+def _compute_answer(push: dict[str, Any], compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Only `push` is hashed into the idempotency key; `compute` carries the work."""
+    return compute()
+
+
+class PushService:
+    def __init__(
+        self,
+        *,
+        connections: ConnectionService,
+        orders: OrderService,
+        config: ConfigService,
+        sku_sync: SkuSyncService,
+        answers: RememberedAnswers,
+        nonce_store_for: Callable[[str], NonceStore],
+        request_log: RequestLogSink,
+        clock: Clock,
+        settings: Settings,
+    ) -> None:
+        self._connections = connections
+        self._orders = orders
+        self._config = config
+        self._sku_sync = sku_sync
+        self._answers = answers
+        self._nonce_store_for = nonce_store_for
+        self._request_log = request_log
+        self._clock = clock
+        self._body_limit = settings.request_log_body_limit
+
+    def handle(self, push: IncomingPush, lambda_context: Any = None) -> PushReply:
+        started = time.perf_counter()
+        connection = self._connections.active()
+        handled = self._handle(push, connection, lambda_context)
+        self._log(push, connection, handled, started)
+        return PushReply(reply_status(handled.reply), handled.reply)
+
+    # ------------------------------------------------------------ checks, then the domain
+
+    def _handle(
+        self, push: IncomingPush, connection: ConnectionSettings | None, lambda_context: Any
+    ) -> _Handled:
+        if connection is None:
+            return _Handled(unauthorized_reply(NO_ACTIVE_CONNECTION), NO_ACTIVE_CONNECTION)
+        verification = self._verify(push, connection)
+        if verification.outcome == "ip_refused":
+            return _Handled(forbidden_reply(verification.reason), verification.reason)
+        if verification.ok:
+            return self._carry_out(push, connection, None, lambda_context)
+        if connection.verify_mode == "enforce":
+            return _Handled(unauthorized_reply(verification.reason), f"Refused: {verification.reason}")
+        note = f"Accepted in verify mode {connection.verify_mode} despite: {verification.reason}"
+        return self._carry_out(push, connection, note, lambda_context)
+
+    def _carry_out(
+        self, push: IncomingPush, connection: ConnectionSettings, note: str | None, lambda_context: Any
+    ) -> _Handled:
+        parsed: Push | None = None
+        try:
+            parsed = parse_push(push.topic, push.raw_body)
+            action = self._action_for(parsed, connection)
+            reply = self._answers.answer(
+                _answer_key(push, connection),
+                lambda: answer_reply(push.topic, _refusing(action)),
+                lambda_context,
+            )
+        except MalformedPushError as error:
+            return _Handled(malformed_reply(error.field, error.message), _joined(note, str(error)), parsed)
+        except PushRefused as refusal:
+            return _Handled(refused_reply(refusal), _joined(note, refusal.reason), parsed)
+        return _Handled(reply, note, parsed)
+
+    def _verify(self, push: IncomingPush, connection: ConnectionSettings) -> PushVerification:
+        if not ip_allowed(push.source_ip, connection.allowed_ips):
+            return PushVerification.ip_refused(push.source_ip)
+        if connection.verify_mode == "off":
+            return PushVerification.accepted()
+        return verify_push(
+            push.headers,
+            push.raw_body,
+            connection.app_key,
+            self._connections.app_secret(connection),
+            self._clock.now(),
+            self._nonce_store_for(connection.app_key),
+        )
+
+    def _action_for(self, push: Push, connection: ConnectionSettings) -> Callable[[], PushAnswer]:
+        """Validates and maps the push up front (refusals change nothing); returns the work to do once."""
+        match push:
+            case ProductPush():
+                gsku, data = _sku_input(push, connection)
+                return lambda: self._upsert_product(gsku, data)
+            case PurchaseInboundPush() | ReturnInboundPush():
+                inbound = _inbound_order(push, connection)
+                return lambda: self._accept_order(inbound, connection)
+            case OutboundPush():
+                outbound = _outbound_order(push, connection)
+                return lambda: self._accept_order(outbound, connection)
+            case InboundCancelPush(inbound_no=order_no, reason=reason):
+                return lambda: self._cancel(OrderKind.INBOUND, order_no, reason)
+            case OutboundCancelPush(outbound_no=order_no, reason=reason):
+                return lambda: self._cancel(OrderKind.OUTBOUND, order_no, reason)
+        assert_never(push)
+
+    # ------------------------------------------------------------ the domain operations
+
+    def _upsert_product(self, gsku: str, data: SkuInput) -> ProductUpserted:
+        created = config_repository.find_sku(gsku) is None
+        self._config.put_sku(gsku, data)
+        self._resync_where_mapped(gsku)
+        return ProductUpserted(gsku, created)
+
+    def _resync_where_mapped(self, gsku: str) -> None:
+        """Proxy systems that already have the SKU get the new master data; resync records its own
+        failures on the SKU mapping, where operators see them and resync again."""
+        for system in config_repository.list_proxy_systems():
+            if sku_mapping_repository.find_sku_mapping(system.sk, gsku) is not None:
+                self._sku_sync.resync(system.sk, gsku, self._request_log)
+
+    def _accept_order(
+        self, request: InboundOrderCreate | OutboundOrderCreate, connection: ConnectionSettings
+    ) -> OrderAccepted:
+        order = self._create_or_replace(request)
+        if order.source != ORDER_SOURCE:
+            raise PushRefused(f"Order number {order.order_no} is already used by another source", "state")
+        upstream_order_repository.link_order(
+            order.kind, order.order_no, ORDER_SOURCE, connection.environment, self._clock.now()
+        )
+        return OrderAccepted(order_no=order.order_no, wms_order_no=order.order_no)
+
+    def _create_or_replace(self, request: InboundOrderCreate | OutboundOrderCreate) -> Order:
+        try:
+            if isinstance(request, InboundOrderCreate):
+                return self._orders.create_inbound(request, source=ORDER_SOURCE)[0]
+            return self._orders.create_outbound(request, source=ORDER_SOURCE)[0]
+        except ConflictError:
+            # Same number, other content: OneWarehouse changed the order, allowed until it is pushed.
+            return self._orders.replace_unpushed(request, ORDER_SOURCE)
+
+    def _cancel(self, kind: OrderKind, order_no: str, reason: str | None) -> CancelDecision:
+        order = self._orders.get(kind, order_no)
+        if order.source != ORDER_SOURCE:
+            raise NotFoundError(f"{kind.value.capitalize()} order {order_no} not found")
+        if order.status is OrderStatus.CANCELLED:
+            return CancelDecision(order_no, True, _cancel_result(order))
+        reason = reason or DEFAULT_CANCEL_REASON
+        try:
+            if order.status is OrderStatus.CREATED:
+                cancelled = self._orders.cancel_unpushed(kind, order_no, reason)
+            else:
+                cancelled = self._orders.cancel(kind, order_no, reason, self._request_log)
+        except ConflictError as refused:
+            if order.status is OrderStatus.CREATED:
+                # The push to the proxy warehouse is under way: asked again, the answer will be final.
+                raise PushRefused(refused.message, "busy") from refused
+            return CancelDecision(order_no, False, refused.message)
+        if cancelled.status is OrderStatus.CANCELLING:
+            return CancelDecision(order_no, False, INTERCEPTION_IN_PROGRESS)
+        return CancelDecision(order_no, True, _cancel_result(cancelled))
+
+    # ------------------------------------------------------------ request log
+
+    def _log(
+        self, push: IncomingPush, connection: ConnectionSettings | None, handled: _Handled, started: float
+    ) -> None:
+        self._request_log.record(
+            RequestLogRecord(
+                api_name=f"onewarehouse/{TOPIC_PATHS[push.topic]}",
+                url=push.path,
+                method="POST",
+                request_body=render_body(push.raw_body, self._body_limit),
+                response_status=reply_status(handled.reply),
+                response_body=render_body(handled.reply, self._body_limit),
+                duration_ms=round((time.perf_counter() - started) * 1000),
+                request_id=push.request_id,
+                system_code=connection.system_code if connection else "ONEWAREHOUSE",
+                warehouse_code=_gwms_warehouse(handled.push, connection),
+                order_no=_order_no(handled.push),
+                error=handled.note,
+                request_headers=redacted_push_headers(push.headers),
+            )
+        )
+
+
+# ---------------------------------------------------------------- pushes → domain requests
+
+
+def _sku_input(push: ProductPush, connection: ConnectionSettings) -> tuple[str, SkuInput]:
+    if len(push.sku_id) > MAX_GSKU_LENGTH:
+        raise MalformedPushError("sku_id", f"at most {MAX_GSKU_LENGTH} characters")
+    data = {
+        "name": push.name,
+        "spec": push.spec,
+        "weight_kg": push.weight_kg,
+        "length_cm": push.length_cm,
+        "width_cm": push.width_cm,
+        "height_cm": push.height_cm,
+        "barcode": push.barcode,
+        "customer_code": _customer(push.owner_code, connection),
+        "local_sku": push.sku_code,
+    }
+    return push.sku_id, _validated(SkuInput, data)
+
+
+def _inbound_order(
+    push: PurchaseInboundPush | ReturnInboundPush, connection: ConnectionSettings
+) -> InboundOrderCreate:
+    if isinstance(push, PurchaseInboundPush):
+        number_field, order_no, expected_at = "inbound_no", push.inbound_no, push.expected_arrival
+    else:
+        number_field, order_no, expected_at = "return_no", push.return_no, None
+    data = {
+        "order_no": order_no,
+        "inbound_type": "purchase" if isinstance(push, PurchaseInboundPush) else "return",
+        "warehouse_code": _gwms_warehouse_for(push.warehouse_code, connection),
+        "customer_code": _customer(push.owner_code, connection),
+        "expected_at": expected_at,
+        "items": _lines(push.items),
+    }
+    return _validated(InboundOrderCreate, data, {"order_no": number_field})
+
+
+def _outbound_order(push: OutboundPush, connection: ConnectionSettings) -> OutboundOrderCreate:
+    data = {
+        "order_no": push.outbound_no,
+        # OneWarehouse orders go to a consumer with OneWarehouse's own label: drop shipping, whose
+        # GWMS channel is the carrier code (a channel mapping per carrier names the proxy channel).
+        "outbound_type": "drop_shipping",
+        "warehouse_code": _gwms_warehouse_for(push.warehouse_code, connection),
+        "customer_code": _customer(push.owner_code, connection),
+        "channel_code": push.carrier_code,
+        "recipient": {key: value for key, value in push.recipient.items() if value is not None},
+        "items": _lines(push.items),
+    }
+    return _validated(OutboundOrderCreate, data, {"order_no": "outbound_no"})
+
+
+def _lines(items: tuple[PushItem, ...]) -> list[dict[str, Any]]:
+    return [{"gsku": item.sku_id, "qty": item.qty} for item in items]
+
+
+def _customer(owner_code: str, connection: ConnectionSettings) -> str:
+    customer = connection.owner_map.get(owner_code)
+    if customer is None:
+        raise PushRefused(
+            f"owner_code {owner_code} is not mapped to a GWMS customer ({connection.environment} connection)",
+            "invalid",
+        )
+    return customer
+
+
+def _gwms_warehouse_for(warehouse_code: str, connection: ConnectionSettings) -> str:
+    gwms_warehouse = connection.warehouse_map.get(warehouse_code)
+    if gwms_warehouse is None:
+        raise PushRefused(
+            f"warehouse_code {warehouse_code} is not mapped to a GWMS warehouse "
+            f"({connection.environment} connection)",
+            "invalid",
+        )
+    return gwms_warehouse
+
+
+def _validated[M: BaseModel](
+    model: type[M], data: dict[str, Any], renames: Mapping[str, str] | None = None
+) -> M:
+    """The domain request, or a MalformedPushError naming the field as OneWarehouse sent it."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        message = str(first["msg"]).removeprefix("Value error, ")
+        field = _push_field(first["loc"], {**_PUSH_FIELD_NAMES, **(renames or {})})
+        if field == "body" and ":" in message:
+            # Model-level rules name their field themselves: "items: each GSKU may appear ...".
+            field, message = (part.strip() for part in message.split(":", 1))
+        raise MalformedPushError(field, message) from None
+
+
+def _push_field(loc: tuple[int | str, ...], renames: Mapping[str, str]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            name = renames.get(part, part)
+            path += f".{name}" if path else name
+    return path or "body"
+
+
+# ---------------------------------------------------------------- small helpers
+
+
+def _refusing(action: Callable[[], PushAnswer]) -> PushAnswer:
+    """Domain refusals become business refusals of the push (nothing was written)."""
+    try:
+        return action()
+    except (DomainError, ProxyError) as error:
+        raise PushRefused(error.message, _refusal_kind(error)) from error
+
+
+def _refusal_kind(error: DomainError | ProxyError) -> PushRefusalKind:
+    match error:
+        case InvalidInputError():
+            return "invalid"
+        case NotFoundError():
+            return "not_found"
+        case ConflictError():
+            return "state"
+    # A disabled proxy system, or the proxy warehouse unreachable during a cancel: may pass later.
+    return "unavailable"
+
+
+def _answer_key(push: IncomingPush, connection: ConnectionSettings) -> dict[str, Any]:
+    return {
+        "environment": connection.environment,
+        "topic": push.topic.value,
+        "body": json.loads(push.raw_body),
+    }
+
+
+def _cancel_result(order: Order) -> str:
+    result = order.cancel.result if order.cancel else None
+    return result or "Cancelled"
+
+
+def _joined(first: str | None, second: str) -> str:
+    return f"{first}; {second}" if first else second
+
+
+def _order_no(push: Push | None) -> str | None:
+    match push:
+        case PurchaseInboundPush() | InboundCancelPush():
+            return push.inbound_no
+        case ReturnInboundPush():
+            return push.return_no
+        case OutboundPush() | OutboundCancelPush():
+            return push.outbound_no
+    return None
+
+
+def _gwms_warehouse(push: Push | None, connection: ConnectionSettings | None) -> str | None:
+    if connection is None or not isinstance(push, PurchaseInboundPush | ReturnInboundPush | OutboundPush):
+        return None
+    return connection.warehouse_map.get(push.warehouse_code)

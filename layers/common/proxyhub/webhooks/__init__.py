@@ -1,0 +1,1 @@
+"""The webhook function: pushes and callbacks from outside platforms, verified in code, not by IAM."""

@@ -1,0 +1,34 @@
+"""Builds the webhook function's resolver from its router modules.
+
+Each module exposes `router`; a platform's webhooks join by adding their module to `ROUTER_MODULES`
+(HPK's status callbacks, `proxyhub.webhooks.hpk_callbacks`, go there too).
+"""
+
+from http import HTTPStatus
+from types import ModuleType
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+
+from proxyhub.api.errors import json_error
+from proxyhub.observability import logger
+from proxyhub.webhooks import hpk_callbacks, onewarehouse
+
+ROUTER_MODULES: tuple[ModuleType, ...] = (onewarehouse, hpk_callbacks)
+
+
+def build_webhook_resolver() -> APIGatewayHttpResolver:
+    app = APIGatewayHttpResolver()
+    for module in ROUTER_MODULES:
+        app.include_router(module.router)
+
+    @app.not_found
+    def _no_route(_: Exception) -> Response:
+        return json_error(HTTPStatus.NOT_FOUND, "Route not found")
+
+    @app.exception_handler(Exception)
+    def _unexpected(error: Exception) -> Response:
+        # Senders retry a 500; the details are in our logs only, never in the reply.
+        logger.exception("Unhandled webhook error", extra={"error_type": type(error).__name__})
+        return json_error(HTTPStatus.INTERNAL_SERVER_ERROR, "Internal error; see the request id in the logs")
+
+    return app

@@ -1,0 +1,134 @@
+"""The task engine on moto: the real DynamoDB adapters with the unit tests' fake clock and recorders."""
+
+import functools
+import importlib.util
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from proxyhub.dal.request_log_store import DynamoRequestLogStore
+from proxyhub.dal.task_repository import DynamoTaskRepository
+from proxyhub.request_log import RequestLogRecord
+from proxyhub.settings import Settings
+from proxyhub.tasks import wiring
+from proxyhub.tasks.engine import TaskEngine
+from proxyhub.tasks.executors import ExecutorRegistry
+from proxyhub.tasks.model import BusinessType, Route, Task, TaskType
+from proxyhub.tasks.policy import TaskPolicy
+from proxyhub.tasks.ports import TaskInvoker, TaskScheduler
+
+
+def _unit_fakes() -> ModuleType:
+    """One set of fakes for unit and integration tests; test folders are not packages."""
+    path = Path(__file__).resolve().parents[1] / "unit" / "fakes_tasks.py"
+    spec = importlib.util.spec_from_file_location("fakes_tasks_for_integration", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+fakes = _unit_fakes()
+START = fakes.START
+
+
+@dataclass
+class MotoKit:
+    engine: TaskEngine
+    repository: DynamoTaskRepository
+    logs: DynamoRequestLogStore
+    clock: Any
+    scheduler: Any
+    invoker: Any
+    registry: ExecutorRegistry
+
+    def create(
+        self,
+        task_type: TaskType = TaskType.CREATE,
+        business_type: BusinessType = BusinessType.INBOUND,
+        warehouse: str = "GW01",
+        order_no: str | None = "IN-1",
+    ) -> Task:
+        route = Route(warehouse, f"P-{warehouse}", "HPK01")
+        return self.engine.create_task(task_type, business_type, route, order_no=order_no)
+
+    def executor(
+        self,
+        *steps: Any,
+        task_type: TaskType = TaskType.CREATE,
+        business_type: BusinessType = BusinessType.INBOUND,
+    ) -> Any:
+        executor = fakes.ScriptedExecutor(*steps)
+        self.registry.register(task_type, business_type, executor)
+        return executor
+
+
+def moto_kit(
+    settings: Settings, scheduler: TaskScheduler | None = None, invoker: TaskInvoker | None = None
+) -> MotoKit:
+    clock = fakes.FakeClock()
+    repository = DynamoTaskRepository(settings, clock)
+    logs = DynamoRequestLogStore(settings, clock)
+    registry = ExecutorRegistry()
+    scheduler = scheduler or fakes.RecordingScheduler()
+    invoker = invoker or fakes.RecordingInvoker()
+    engine = TaskEngine(
+        store=repository,
+        scheduler=scheduler,
+        invoker=invoker,
+        clock=clock,
+        request_log=logs,
+        executors=registry,
+        policy=TaskPolicy.from_settings(settings),
+        settings=settings,
+    )
+    return MotoKit(engine, repository, logs, clock, scheduler, invoker, registry)
+
+
+def log_record(**fields: Any) -> RequestLogRecord:
+    base: dict[str, Any] = {
+        "api_name": "inbound/get",
+        "url": "http://hpk.test/api/inbound/get",
+        "method": "POST",
+        "request_body": '{"inbound_no": "HPK-IN-1"}',
+        "response_status": 200,
+        "response_body": '{"code": 0}',
+        "duration_ms": 42,
+        "system_code": "HPK01",
+        "warehouse_code": "GW01",
+    }
+    return RequestLogRecord(**{**base, **fields})
+
+
+def load_handler(function_dir: str) -> Any:
+    """functions/<dir>/app.py's `lambda_handler`, imported under a unique name as Lambda would."""
+    path = Path(__file__).resolve().parents[2] / "functions" / function_dir / "app.py"
+    spec = importlib.util.spec_from_file_location(f"tasks_kit_{function_dir}_app", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.lambda_handler
+
+
+@dataclass
+class LambdaContext:
+    function_name: str = "task-runner"
+    function_version: str = "$LATEST"
+    memory_limit_in_mb: int = 512
+    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:task-runner"
+    aws_request_id: str = "req-0001"
+    log_group_name: str = "/aws/lambda/test"
+    log_stream_name: str = "test"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 900_000
+
+
+def patch_wiring(monkeypatch: Any, **factories: Any) -> None:
+    """Replaces collaborators of the production composition root (`clock=`, `task_invoker=`, ...).
+    The executor registry always starts empty: tests register their own scripted executors."""
+    factories = {"executor_registry": ExecutorRegistry(), **factories}
+    for name, value in factories.items():
+        monkeypatch.setattr(wiring, name, functools.cache(lambda value=value: value))
+    wiring.reset()

@@ -1,0 +1,534 @@
+"""Inventory sync end to end: the HPK simulator over 127.0.0.1, the task engine and the ledger on moto."""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from proxyhub.adapters.hpk import HpkClient, forget_cached_tokens, hpk_client_factory
+from proxyhub.clock import to_iso
+from proxyhub.config.models import ProxySystemCreate, SkuInput, WarehouseMappingInput
+from proxyhub.config.proxy_clients import ProxyClientProvider
+from proxyhub.config.service import ConfigService
+from proxyhub.dal import ledger_repository, snapshot_repository
+from proxyhub.dal.secrets import SecretsManagerStore
+from proxyhub.dal.task_repository import DynamoTaskRepository
+from proxyhub.errors import ConflictError
+from proxyhub.inventory.ledger import BatchKey, StockDelta
+from proxyhub.inventory.sync import EngineOpenTasks, InventorySyncExecutor, InventorySyncService
+from proxyhub.proxy.ports import ProxyConnection
+from proxyhub.request_log import ListRequestLogSink
+from proxyhub.settings import Settings
+from proxyhub.simulators.hpk import DEFAULT_ACCOUNT, DEFAULT_PASSWORD, HpkSimulator
+from proxyhub.tasks.engine import TaskEngine
+from proxyhub.tasks.executors import ExecutionContext, ExecutorRegistry
+from proxyhub.tasks.model import BusinessType, Route, Task, TaskStatus, TaskType, Trigger
+from proxyhub.tasks.outcomes import Done, NotYet, Outcome
+from proxyhub.tasks.policy import TaskPolicy
+
+pytestmark = pytest.mark.integration
+
+SYSTEM, PROXY_WAREHOUSE, WAREHOUSE = "HPK01", "HPK-LA1", "GW-LA"
+PUTAWAY, DEFECTIVE = "HPK-VPA", "HPK-DEF"
+NOW = datetime(2026, 6, 4, 8, 0, tzinfo=UTC)
+INBOUND_AT = datetime(2026, 5, 1, 9, 30, tzinfo=UTC)
+MINUS = "\N{MINUS SIGN}"
+SKUS = [f"SKU-{n}" for n in range(1, 9)]
+
+
+class FixedClock:
+    def now(self) -> datetime:
+        return NOW
+
+
+class NoSchedules:
+    def schedule_next_run(self, task_id: str, at: datetime) -> None:
+        pass
+
+    def cancel_schedule(self, task_id: str) -> None:
+        pass
+
+
+@dataclass
+class RecordingInvoker:
+    calls: list[tuple[str, Trigger]] = field(default_factory=list)
+
+    def run_async(self, task_id: str, trigger: Trigger) -> None:
+        self.calls.append((task_id, trigger))
+
+
+@dataclass
+class RecordingEvents:
+    published: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+    def publish(self, detail_type: str, detail: dict[str, Any]) -> None:
+        self.published.append((detail_type, detail))
+
+
+def hpk_batch(
+    sku: str = "SKU-1",
+    inbound_no: str = "HPKI-1",
+    reference_no: str | None = "IB-1",
+    *,
+    defective: bool = False,
+    available: int = 10,
+    locked: int = 0,
+    inbound_at: datetime = INBOUND_AT,
+) -> dict[str, Any]:
+    return {
+        "sku": sku,
+        "inventory_type": "DEFECTIVE" if defective else "QUALIFIED",
+        "inbound_no": inbound_no,
+        "reference_no": reference_no,
+        "inbound_at": to_iso(inbound_at),
+        "available_qty": available,
+        "locked_qty": locked,
+    }
+
+
+def batch_key(
+    sku: str = "SKU-1", inbound_no: str = "HPKI-1", reference_no: str = "IB-1", *, defective: bool = False
+) -> BatchKey:
+    return BatchKey(
+        gwms_warehouse_code=WAREHOUSE,
+        gsku=sku,
+        inventory_type="defective" if defective else "qualified",
+        proxy_inbound_no=inbound_no,
+        local_inbound_no=reference_no,
+        inbound_at=INBOUND_AT,
+    )
+
+
+@dataclass
+class Hub:
+    """The pieces of one deployment, wired as in AWS but with a fixed clock and recording fakes."""
+
+    settings: Settings
+    config: ConfigService
+    engine: TaskEngine
+    tasks: DynamoTaskRepository
+    registry: ExecutorRegistry
+    service: InventorySyncService
+    events: RecordingEvents
+    simulator: HpkSimulator
+    seeded: int = 0
+
+    def seed_hpk(self, *batches: dict[str, Any]) -> None:
+        self.simulator.control.seed_inventory(PROXY_WAREHOUSE, list(batches))
+
+    def hold(self, key: BatchKey, quantity: int, location: str | None = None) -> None:
+        self.seeded += 1
+        where = location or (DEFECTIVE if key.inventory_type == "defective" else PUTAWAY)
+        ledger_repository.apply_stock_change(f"seed-{self.seeded}", [StockDelta(key, where, quantity)], NOW)
+
+    def ledger(self) -> dict[BatchKey, tuple[str, int]]:
+        return {batch.key: (batch.location, batch.quantity) for batch in ledger_repository.list_batches(WAREHOUSE)}
+
+    def start(self) -> Task:
+        return self.service.start(SYSTEM, PROXY_WAREHOUSE)
+
+    def run(self, task: Task, trigger: Trigger = Trigger.CREATED) -> Task:
+        self.engine.run_task(task.task_id, trigger)
+        stored = self.tasks.get(task.task_id)
+        assert stored is not None
+        return stored
+
+    def sync(self) -> Task:
+        return self.run(self.start())
+
+    def adjustments(self, task: Task) -> list[tuple[str, int, int, int]]:
+        return sorted(
+            (c.key.gsku, c.before, c.after, c.delta) for c in snapshot_repository.iter_corrections(task.task_id)
+        )
+
+    def hpk_records(self) -> list[dict[str, Any]]:
+        connection = ProxyConnection(SYSTEM, self.simulator.base_url, DEFAULT_ACCOUNT, DEFAULT_PASSWORD, "5")
+        with HpkClient(connection, ListRequestLogSink()) as client:
+            return [
+                {
+                    "proxy_sku": batch.sku,
+                    "available": batch.available,
+                    "locked": batch.locked,
+                    "total": batch.total,
+                    "inventory_type": batch.inventory_type,
+                    "proxy_inbound_no": batch.proxy_inbound_no,
+                    "local_inbound_no": batch.local_inbound_no,
+                    "inbound_at": to_iso(batch.inbound_at),
+                }
+                for page in client.iter_inventory(PROXY_WAREHOUSE)
+                for batch in page
+            ]
+
+
+@pytest.fixture
+def simulator() -> Iterator[HpkSimulator]:
+    forget_cached_tokens()
+    with HpkSimulator(host="127.0.0.1", port=0) as running:
+        yield running
+    forget_cached_tokens()
+
+
+@pytest.fixture
+def make_hub(aws: Settings, simulator: HpkSimulator) -> Callable[..., Hub]:
+    def make(**settings_overrides: Any) -> Hub:
+        settings = aws.model_copy(update=settings_overrides)
+        clock = FixedClock()
+        config = ConfigService(settings, SecretsManagerStore(settings), clock)
+        config.create_proxy_system(
+            ProxySystemCreate(
+                code=SYSTEM,
+                name="HPK",
+                system_type="HPK",
+                api_endpoint=simulator.base_url,
+                account=DEFAULT_ACCOUNT,
+                password=DEFAULT_PASSWORD,
+                version="5",
+            )
+        )
+        config.put_warehouse_mapping(
+            SYSTEM,
+            PROXY_WAREHOUSE,
+            WarehouseMappingInput(
+                gwms_warehouse_code=WAREHOUSE, virtual_putaway_location=PUTAWAY, defective_location=DEFECTIVE
+            ),
+        )
+        for sku in SKUS:
+            config.put_sku(sku, SkuInput(name=sku, local_sku=f"L-{sku}"))
+        tasks = DynamoTaskRepository(settings, clock)
+        registry = ExecutorRegistry()
+        engine = TaskEngine(
+            store=tasks,
+            scheduler=NoSchedules(),
+            invoker=RecordingInvoker(),
+            clock=clock,
+            request_log=ListRequestLogSink(),
+            executors=registry,
+            policy=TaskPolicy.from_settings(settings),
+            settings=settings,
+        )
+        events = RecordingEvents()
+        clients = ProxyClientProvider(SecretsManagerStore(settings), {"HPK": hpk_client_factory})
+        executor = InventorySyncExecutor(clients, EngineOpenTasks(lambda: engine, tasks), tasks, events)
+        registry.register(TaskType.INVENTORY_SYNC, BusinessType.INVENTORY, executor)
+        service = InventorySyncService(engine, tasks, clock)
+        return Hub(settings, config, engine, tasks, registry, service, events, simulator)
+
+    return make
+
+
+@pytest.fixture
+def hub(make_hub: Callable[..., Hub]) -> Hub:
+    return make_hub()
+
+
+def test_locked_stock_is_part_of_the_total_so_an_available_only_ledger_is_corrected(hub: Hub) -> None:
+    # Given HPK holds 80 available + 20 locked of a batch, another 50 + 50 of a second one,
+    # and the ledger has 80 of the first and the full 100 of the second
+    hub.seed_hpk(
+        hpk_batch("SKU-1", available=80, locked=20), hpk_batch("SKU-2", "HPKI-2", "IB-2", available=50, locked=50)
+    )
+    hub.hold(batch_key("SKU-1"), 80)
+    hub.hold(batch_key("SKU-2", "HPKI-2", "IB-2"), 100)
+    # When the warehouse is synced
+    task = hub.sync()
+    # Then only the first batch moves, to its total of 100, within the same run
+    assert task.status is TaskStatus.SUCCESS
+    assert task.execution_summary == f"2 batches compared, 1 corrected (+20 / {MINUS}0), 0 unmatched SKUs"
+    assert hub.ledger() == {
+        batch_key("SKU-1"): (PUTAWAY, 100),
+        batch_key("SKU-2", "HPKI-2", "IB-2"): (PUTAWAY, 100),
+    }
+    assert hub.adjustments(task) == [("SKU-1", 80, 100, 20)]
+
+
+def test_one_inventory_corrected_event_per_task_and_none_without_corrections(hub: Hub) -> None:
+    # Given two discrepancies
+    hub.seed_hpk(hpk_batch("SKU-1", available=5), hpk_batch("SKU-2", "HPKI-2", "IB-2", available=7))
+    # When the warehouse is synced twice
+    first = hub.sync()
+    hub.sync()
+    # Then one event describes both corrections of the first task; the second task corrects nothing
+    assert [detail_type for detail_type, _ in hub.events.published] == ["InventoryCorrected"]
+    detail = hub.events.published[0][1]
+    assert (detail["task_id"], detail["corrected"], detail["units_added"]) == (first.task_id, 2, 12)
+    assert sorted(c["gsku"] for c in detail["corrections"]) == ["SKU-1", "SKU-2"]
+    assert detail["corrections_truncated"] is False
+
+
+def test_an_unmatched_sku_is_reported_kept_in_the_snapshot_and_corrects_nothing(hub: Hub) -> None:
+    # Given HPK lists a SKU we have no master data for
+    hub.seed_hpk(hpk_batch("GHOST", "HPKI-9", "IB-9", available=4), hpk_batch("SKU-1", available=3))
+    hub.hold(batch_key("SKU-1"), 3)
+    # When the warehouse is synced
+    task = hub.sync()
+    # Then the summary counts it, the ledger is untouched and the snapshot shows it without a GSKU
+    assert task.execution_summary == f"1 batch compared, 0 corrected (+0 / {MINUS}0), 1 unmatched SKU"
+    assert hub.ledger() == {batch_key("SKU-1"): (PUTAWAY, 3)}
+    entries, _ = hub.service.snapshot(task.task_id, 10, None)
+    ghost = next(entry.line for entry in entries if entry.line.proxy_sku == "GHOST")
+    assert (ghost.gsku, ghost.local_sku, ghost.total) == (None, None, 4)
+
+
+def test_a_batch_on_one_side_only_is_created_or_zeroed(hub: Hub) -> None:
+    # Given a batch only HPK has and one only we have
+    hub.seed_hpk(hpk_batch("SKU-1", available=6, locked=2))
+    hub.hold(batch_key("SKU-3", "HPKI-3", "IB-3"), 9)
+    # When the warehouse is synced
+    task = hub.sync()
+    # Then ours is created with HPK's total and theirs-lacking is zeroed
+    assert hub.ledger() == {
+        batch_key("SKU-1"): (PUTAWAY, 8),
+        batch_key("SKU-3", "HPKI-3", "IB-3"): (PUTAWAY, 0),
+    }
+    assert hub.adjustments(task) == [("SKU-1", 0, 8, 8), ("SKU-3", 9, 0, -9)]
+    assert task.execution_summary == f"2 batches compared, 2 corrected (+8 / {MINUS}9), 0 unmatched SKUs"
+
+
+def test_defective_stock_is_corrected_on_the_defective_location(hub: Hub) -> None:
+    # Given HPK's defective batch of 2 and a qualified one of the same inbound, the ledger has 5 defective
+    hub.seed_hpk(hpk_batch("SKU-1", defective=True, available=2), hpk_batch("SKU-1", available=10))
+    hub.hold(batch_key("SKU-1", defective=True), 5)
+    hub.hold(batch_key("SKU-1"), 10)
+    # When the warehouse is synced
+    hub.sync()
+    # Then the defective location drops to 2; the qualified batch is unchanged
+    assert hub.ledger() == {
+        batch_key("SKU-1", defective=True): (DEFECTIVE, 2),
+        batch_key("SKU-1"): (PUTAWAY, 10),
+    }
+
+
+def test_batches_on_other_locations_are_never_touched(hub: Hub) -> None:
+    # Given a batch HPK lists differently and one HPK lacks, both held on a general location
+    hub.seed_hpk(hpk_batch("SKU-1", available=10))
+    hub.hold(batch_key("SKU-1"), 4, location="A-01-01")
+    hub.hold(batch_key("SKU-2", "HPKI-2", "IB-2"), 6, location="A-01-02")
+    # When the warehouse is synced
+    task = hub.sync()
+    # Then neither moves
+    assert hub.ledger() == {
+        batch_key("SKU-1"): ("A-01-01", 4),
+        batch_key("SKU-2", "HPKI-2", "IB-2"): ("A-01-02", 6),
+    }
+    assert hub.adjustments(task) == []
+
+
+def test_the_snapshot_is_what_hpk_returned_paged_through_the_api(
+    make_hub: Callable[..., Hub], api: Callable[..., tuple[int, Any]]
+) -> None:
+    # Given seven batches over three HPK pages, one of an unknown SKU and one without our inbound number
+    hub = make_hub(inventory_sync_page_size=3)
+    hub.seed_hpk(
+        *(hpk_batch(f"SKU-{n}", f"HPKI-{n}", f"IB-{n}", available=n, locked=n % 3) for n in range(1, 6)),
+        hpk_batch("GHOST", "HPKI-9", "IB-9", defective=True, available=1, locked=1),
+        hpk_batch("SKU-6", "HPKI-6", None, available=2),
+    )
+    task = hub.sync()
+    # When the operator pages through the snapshot two lines at a time
+    items: list[dict[str, Any]] = []
+    cursor: str | None = None
+    pages = 0
+    while True:
+        query = {"limit": "2", **({"cursor": cursor} if cursor else {})}
+        status, body = api("GET", f"/v1/tasks/{task.task_id}/inventory-snapshot", query=query)
+        assert status == 200, body
+        items.extend(body["items"])
+        pages += 1
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+    # Then every line is what HPK listed, in HPK's order, with our codes and one snapshot time
+    assert pages == 4
+    hpk_fields = ("proxy_sku", "available", "locked", "total", "inventory_type", "proxy_inbound_no")
+    shown = [{name: item[name] for name in (*hpk_fields, "local_inbound_no", "inbound_at")} for item in items]
+    assert shown == hub.hpk_records()
+    assert {(item["snapshot_at"], item["gwms_warehouse_code"], item["proxy_warehouse_code"]) for item in items} == {
+        (to_iso(NOW), WAREHOUSE, PROXY_WAREHOUSE)
+    }
+    assert [(item["gsku"], item["local_sku"]) for item in items][:2] == [("SKU-1", "L-SKU-1"), ("SKU-2", "L-SKU-2")]
+    assert items[5]["gsku"] is None
+
+
+def test_the_snapshot_of_an_unknown_or_other_task_is_not_found(
+    hub: Hub, api: Callable[..., tuple[int, Any]]
+) -> None:
+    other = hub.engine.create_task(TaskType.CREATE, BusinessType.INBOUND, Route(WAREHOUSE, PROXY_WAREHOUSE, SYSTEM))
+    for task_id in ("nope", other.task_id):
+        status, body = api("GET", f"/v1/tasks/{task_id}/inventory-snapshot")
+        assert status == 404, body
+
+
+def test_a_rerun_with_unchanged_stock_corrects_nothing(hub: Hub) -> None:
+    # Given a first sync that corrected three batches
+    hub.seed_hpk(hpk_batch("SKU-1", available=3), hpk_batch("SKU-2", "HPKI-2", "IB-2", available=4, locked=1))
+    hub.hold(batch_key("SKU-3", "HPKI-3", "IB-3"), 2)
+    hub.sync()
+    corrected = hub.ledger()
+    # When the warehouse is synced again
+    again = hub.sync()
+    # Then nothing changes (the zeroed batch holds nothing left to compare)
+    assert again.execution_summary == f"2 batches compared, 0 corrected (+0 / {MINUS}0), 0 unmatched SKUs"
+    assert hub.ledger() == corrected
+    assert hub.adjustments(again) == []
+
+
+def test_a_run_repeated_after_a_crash_never_corrects_twice(make_hub: Callable[..., Hub]) -> None:
+    # Given a sync whose first run stopped after page 1 (budget 0: one page per run)
+    hub = make_hub(inventory_sync_page_size=2, inventory_sync_run_budget_seconds=0)
+    hub.seed_hpk(*(hpk_batch(f"SKU-{n}", f"HPKI-{n}", f"IB-{n}", available=n) for n in range(1, 5)))
+    task = hub.run(hub.start())
+    assert task.status is TaskStatus.WAITING
+    before_page_2 = snapshot_repository.load_progress(task.task_id)
+    assert before_page_2 is not None
+    # When page 2 is corrected but the run dies before saving its progress, and the task runs again
+    hub.run(task, Trigger.SYNC_NOW)
+    snapshot_repository.save_progress(task.task_id, before_page_2, NOW + timedelta(days=1))
+    for _ in range(3):
+        task = hub.run(task, Trigger.SYNC_NOW)
+        if task.status is TaskStatus.SUCCESS:
+            break
+    # Then every batch was corrected exactly once
+    assert task.status is TaskStatus.SUCCESS
+    assert {key.gsku: quantity for key, (_, quantity) in hub.ledger().items()} == {
+        "SKU-1": 1,
+        "SKU-2": 2,
+        "SKU-3": 3,
+        "SKU-4": 4,
+    }
+    assert hub.adjustments(task) == [(f"SKU-{n}", 0, n, n) for n in range(1, 5)]
+    assert task.execution_summary == f"4 batches compared, 4 corrected (+10 / {MINUS}0), 0 unmatched SKUs"
+
+
+@pytest.mark.parametrize("lines", [3, 4])
+def test_listing_page_boundaries(make_hub: Callable[..., Hub], lines: int) -> None:
+    # Given exactly one page of lines (3), or one more (4), and the ledger holding one batch HPK lacks
+    hub = make_hub(inventory_sync_page_size=3)
+    hub.seed_hpk(*(hpk_batch(f"SKU-{n}", f"HPKI-{n}", f"IB-{n}", available=n) for n in range(1, lines + 1)))
+    for n in range(1, lines + 1):
+        hub.hold(batch_key(f"SKU-{n}", f"HPKI-{n}", f"IB-{n}"), n)
+    hub.hold(batch_key("SKU-8", "HPKI-8", "IB-8"), 5)
+    # When the warehouse is synced
+    task = hub.sync()
+    # Then every listed line is compared and kept, and only the batch HPK lacks is corrected
+    entries, _ = hub.service.snapshot(task.task_id, 100, None)
+    assert [entry.line.proxy_sku for entry in entries] == [f"SKU-{n}" for n in range(1, lines + 1)]
+    assert hub.adjustments(task) == [("SKU-8", 5, 0, -5)]
+    assert task.execution_summary == (
+        f"{lines + 1} batches compared, 1 corrected (+0 / {MINUS}5), 0 unmatched SKUs"
+    )
+
+
+def test_a_warehouse_too_large_for_one_run_continues_in_the_next_runs_as_one_task(
+    make_hub: Callable[..., Hub],
+) -> None:
+    # Given five lines, pages of two, and a run budget that ends each run after one page
+    hub = make_hub(inventory_sync_page_size=2, inventory_sync_run_budget_seconds=0)
+    hub.seed_hpk(*(hpk_batch(f"SKU-{n}", f"HPKI-{n}", f"IB-{n}", available=1) for n in range(1, 6)))
+    task = hub.start()
+    # When the task runs until it finishes
+    runs: list[tuple[TaskStatus, str | None]] = []
+    while task.status is not TaskStatus.SUCCESS and len(runs) < 5:
+        task = hub.run(task, Trigger.SYNC_NOW)
+        runs.append((task.status, task.execution_summary))
+    # Then each run read one page and said so, and the last one finished the pass
+    assert runs[0] == (TaskStatus.WAITING, "Continues in the next run: 2 lines read, 2 batches compared so far")
+    assert task.status is TaskStatus.SUCCESS
+    assert task.execution_summary == f"5 batches compared, 5 corrected (+5 / {MINUS}0), 0 unmatched SKUs"
+    entries, _ = hub.service.snapshot(task.task_id, 100, None)
+    assert len(entries) == 5
+
+
+def test_unfinished_inbound_and_outbound_tasks_run_first_and_those_left_are_reported(hub: Hub) -> None:
+    # Given an inbound task that finishes when run, an outbound one that keeps waiting, and another
+    # warehouse's task
+    ran: list[str] = []
+
+    def executor(outcome: Outcome) -> Any:
+        class Scripted:
+            def execute(self, task: Task, context: ExecutionContext) -> Outcome:
+                ran.append(task.order_no or "")
+                return outcome
+
+        return Scripted()
+
+    hub.registry.register(TaskType.CREATE, BusinessType.INBOUND, executor(Done("Put away")))
+    hub.registry.register(TaskType.CREATE, BusinessType.OUTBOUND, executor(NotYet("Waiting to ship")))
+    route = Route(WAREHOUSE, PROXY_WAREHOUSE, SYSTEM)
+    hub.engine.create_task(TaskType.CREATE, BusinessType.INBOUND, route, order_no="IB-1")
+    hub.engine.create_task(TaskType.CREATE, BusinessType.OUTBOUND, route, order_no="OB-1")
+    hub.engine.create_task(
+        TaskType.CREATE, BusinessType.INBOUND, Route("GW-NY", "HPK-NY1", SYSTEM), order_no="IB-NY"
+    )
+    # When the warehouse is synced
+    task = hub.sync()
+    # Then both of its tasks ran once, and the one still unfinished is named
+    assert sorted(ran) == ["IB-1", "OB-1"]
+    assert task.status is TaskStatus.SUCCESS
+    assert task.execution_summary == (
+        f"0 batches compared, 0 corrected (+0 / {MINUS}0), 0 unmatched SKUs; "
+        "1 inbound/outbound task still unfinished: OB-1 (waiting)"
+    )
+
+
+def test_a_second_sync_of_the_warehouse_is_refused_while_one_runs(hub: Hub) -> None:
+    # Given a sync that has not run yet
+    first = hub.start()
+    # When another is asked for
+    with pytest.raises(ConflictError) as refused:
+        hub.start()
+    # Then the refusal names the running task; once it has finished, a new sync may start
+    assert str(refused.value) == f"Inventory sync task {first.task_id} is already running for warehouse {WAREHOUSE}"
+    hub.run(first)
+    assert hub.start().task_id != first.task_id
+
+
+def test_a_sync_that_lost_the_warehouse_to_another_stands_down(hub: Hub) -> None:
+    # Given a sync task created outside the trigger while another holds the warehouse
+    holder = hub.start()
+    stray = hub.engine.create_task(
+        TaskType.INVENTORY_SYNC, BusinessType.INVENTORY, Route(WAREHOUSE, PROXY_WAREHOUSE, SYSTEM)
+    )
+    # When it runs
+    stray = hub.run(stray)
+    # Then it cancels itself, naming the holder
+    assert stray.status is TaskStatus.CANCELLED
+    assert stray.execution_summary == f"Inventory sync task {holder.task_id} is already running for this warehouse"
+
+
+def test_the_sync_api_starts_a_task_or_explains_the_conflict(
+    hub: Hub, api: Callable[..., tuple[int, Any]]
+) -> None:
+    path = f"/v1/proxy-systems/{SYSTEM}/warehouse-mappings/{PROXY_WAREHOUSE}/inventory-sync"
+    # Given a complete mapping: the sync starts
+    status, body = api("POST", path)
+    assert status == 202, body
+    started = body["task_id"]
+    # While it runs, a second request is refused naming it
+    status, body = api("POST", path)
+    assert (status, body["message"]) == (
+        409,
+        f"Inventory sync task {started} is already running for warehouse {WAREHOUSE}",
+    )
+    # Without a defective location, or without either dedicated location, the sync is refused
+    for locations, message in (
+        ({"virtual_putaway_location": PUTAWAY}, "Defective location not configured"),
+        ({"defective_location": DEFECTIVE}, "Virtual putaway location not configured"),
+    ):
+        mapping = WarehouseMappingInput(gwms_warehouse_code=WAREHOUSE, **locations)
+        hub.config.put_warehouse_mapping(SYSTEM, PROXY_WAREHOUSE, mapping)
+        status, body = api("POST", path)
+        assert (status, body["message"]) == (409, message)
+    # And an unknown mapping is not found
+    status, _ = api("POST", f"/v1/proxy-systems/{SYSTEM}/warehouse-mappings/NOPE/inventory-sync")
+    assert status == 404
+
+
+def test_a_sync_whose_mapping_lost_a_location_needs_manual_handling(hub: Hub) -> None:
+    task = hub.start()
+    hub.config.put_warehouse_mapping(
+        SYSTEM, PROXY_WAREHOUSE, WarehouseMappingInput(gwms_warehouse_code=WAREHOUSE, defective_location=DEFECTIVE)
+    )
+    task = hub.run(task)
+    assert (task.status, task.error_message) == (TaskStatus.MANUAL, "Virtual putaway location not configured")

@@ -1,0 +1,147 @@
+"""In-memory stand-ins for the task engine's ports: a fake clock, store, scheduler, invoker, executors."""
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from proxyhub.request_log import ListRequestLogSink
+from proxyhub.settings import Settings
+from proxyhub.tasks.engine import TaskEngine
+from proxyhub.tasks.executors import ExecutionContext, ExecutorRegistry
+from proxyhub.tasks.model import BusinessType, Route, Task, TaskType, Trigger
+from proxyhub.tasks.outcomes import Outcome
+from proxyhub.tasks.policy import TaskPolicy
+
+START = datetime(2026, 6, 4, 8, 0, tzinfo=UTC)
+ROUTE = Route(gwms_warehouse_code="GW01", proxy_warehouse_code="HPK-WH1", system_code="HPK01")
+
+
+class FakeClock:
+    def __init__(self, now: datetime = START) -> None:
+        self._now = now
+
+    def now(self) -> datetime:
+        return self._now
+
+    def advance(self, **delta: float) -> datetime:
+        self._now += timedelta(**delta)
+        return self._now
+
+
+class InMemoryTaskStore:
+    """Same contract as the DynamoDB repository: versioned, lease-aware conditional writes."""
+
+    def __init__(self) -> None:
+        self.tasks: dict[str, Task] = {}
+        self._lock = threading.Lock()
+
+    def save_new(self, task: Task) -> Task:
+        with self._lock:
+            assert task.task_id not in self.tasks
+            stored = replace(task, version=1)
+            self.tasks[task.task_id] = stored
+            return stored
+
+    def get(self, task_id: str) -> Task | None:
+        return self.tasks.get(task_id)
+
+    def transition(self, before: Task, after: Task, *, lease_free_at: datetime | None = None) -> Task | None:
+        with self._lock:
+            current = self.tasks[before.task_id]
+            if current.version != before.version:
+                return None
+            if lease_free_at is not None and current.is_leased(lease_free_at):
+                return None
+            stored = replace(after, version=before.version + 1)
+            self.tasks[before.task_id] = stored
+            return stored
+
+    def find_due(self, before: datetime, limit: int) -> list[str]:
+        due = sorted((task.due_at, task.task_id) for task in self.tasks.values() if task.due_at is not None)
+        return [task_id for moment, task_id in due if moment < before][:limit]
+
+    def put(self, task: Task) -> None:
+        """Test setup: a task in any state, e.g. one whose run died while holding its lease."""
+        self.tasks[task.task_id] = task
+
+
+class RecordingScheduler:
+    def __init__(self) -> None:
+        self.schedules: dict[str, datetime] = {}
+        self.fail = False
+
+    def schedule_next_run(self, task_id: str, at: datetime) -> None:
+        if self.fail:
+            raise RuntimeError("scheduler throttled")
+        self.schedules[task_id] = at
+
+    def cancel_schedule(self, task_id: str) -> None:
+        self.schedules.pop(task_id, None)
+
+
+class RecordingInvoker:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, Trigger]] = []
+
+    def run_async(self, task_id: str, trigger: Trigger) -> None:
+        self.calls.append((task_id, trigger))
+
+
+class ScriptedExecutor:
+    """Returns the queued outcomes in order (or runs queued callables, which may raise)."""
+
+    def __init__(self, *steps: Outcome | Callable[[Task, ExecutionContext], Outcome]) -> None:
+        self.steps = list(steps)
+        self.seen: list[Task] = []
+
+    def execute(self, task: Task, context: ExecutionContext) -> Outcome:
+        self.seen.append(task)
+        step = self.steps.pop(0)
+        return step(task, context) if callable(step) else step
+
+
+@dataclass
+class EngineKit:
+    engine: TaskEngine
+    clock: FakeClock
+    store: InMemoryTaskStore
+    scheduler: RecordingScheduler
+    invoker: RecordingInvoker
+    registry: ExecutorRegistry
+    request_log: ListRequestLogSink
+    settings: Settings
+
+    def executor(
+        self,
+        *steps: Any,
+        task_type: TaskType = TaskType.CREATE,
+        business_type: BusinessType = BusinessType.INBOUND,
+    ) -> ScriptedExecutor:
+        executor = ScriptedExecutor(*steps)
+        self.registry.register(task_type, business_type, executor)
+        return executor
+
+    def task(self, task_id: str) -> Task:
+        return self.store.tasks[task_id]
+
+
+def engine_kit(**settings_overrides: Any) -> EngineKit:
+    clock = FakeClock()
+    store, scheduler, invoker = InMemoryTaskStore(), RecordingScheduler(), RecordingInvoker()
+    registry, request_log = ExecutorRegistry(), ListRequestLogSink()
+    settings = Settings(**settings_overrides)
+    counter = iter(range(1, 1_000_000))
+    engine = TaskEngine(
+        store=store,
+        scheduler=scheduler,
+        invoker=invoker,
+        clock=clock,
+        request_log=request_log,
+        executors=registry,
+        policy=TaskPolicy.from_settings(settings),
+        settings=settings,
+        new_id=lambda: f"id{next(counter):04d}",
+    )
+    return EngineKit(engine, clock, store, scheduler, invoker, registry, request_log, settings)
