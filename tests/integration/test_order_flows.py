@@ -15,9 +15,12 @@ import pytest
 from proxyhub.adapters.hpk import forget_cached_tokens, sign_hpk_callback
 from proxyhub.api import dependencies
 from proxyhub.aws.cancel_backoff import CancelBackoffStarter
+from proxyhub.dal import order_repository
 from proxyhub.local.invoker import DeployedFunction, LocalInvoker, route_lambda_invokes_to
 from proxyhub.local.stepfunctions import compress_state_machine_waits
 from proxyhub.orders import wiring as order_wiring
+from proxyhub.orders.models import OrderKind
+from proxyhub.orders.service import confirm_cancelled
 from proxyhub.settings import Settings
 from proxyhub.simulators.hpk import HpkSimulator
 from proxyhub.tasks import wiring as task_wiring
@@ -750,3 +753,27 @@ def test_a_malformed_signed_callback_is_a_400(hub: Hub, callback: Any) -> None:
     body = b'{"event": "SOMETHING_ELSE"}'
     status, reply = callback(body, sign_hpk_callback(CALLBACK_SECRET, body))
     assert status == 400 and reply["field"] == "body"
+
+
+def test_both_tasks_learning_of_the_cancel_at_once_settle_without_manual_handling(hub: Hub) -> None:
+    # Given a transfer whose cancel HPK confirmed, read by two runs before either wrote
+    create_id, cancel_id = start_cancelling_transfer(hub)
+    hub.sim(
+        f"/_sim/outbound/{hub.order('outbound', 'OUT-1')['proxy_order_no']}/resolve-cancel",
+        {"result": "CANCELLED"},
+    )
+    stale = order_repository.find_order(OrderKind.OUTBOUND, "OUT-1")
+    assert stale is not None
+
+    # When one run confirms the cancel, then the other confirms from its stale read
+    hub.run(cancel_id, Trigger.STATE_MACHINE)
+    order = confirm_cancelled(
+        stale, "late", "Cancelled", order_wiring.order_tasks(), hub.events, stale.order.updated_at
+    )
+
+    # Then the loser sees the cancelled order, and the create task ends cancelled, not manual
+    assert order.status.value == "cancelled"
+    hub.run(create_id)
+    assert hub.task(create_id)["status"] == "cancelled"
+    assert hub.task(cancel_id)["status"] == "success"
+    assert hub.events.types().count("OrderCancelled") == 1

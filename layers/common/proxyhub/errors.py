@@ -17,6 +17,10 @@ class ConflictError(DomainError):
     pass
 
 
+class ConcurrentUpdateError(ConflictError):
+    """Someone else changed the item since it was read: reading it again and retrying will do."""
+
+
 class InvalidInputError(DomainError):
     """Input that passed schema validation but breaks a business rule; `field` names the culprit."""
 

@@ -15,7 +15,7 @@ from proxyhub.clock import to_iso
 from proxyhub.dal.config_repository import is_condition_failure
 from proxyhub.dal.ledger_repository import FinalWrite
 from proxyhub.dal.tables import bound_to
-from proxyhub.errors import ConflictError
+from proxyhub.errors import ConcurrentUpdateError
 from proxyhub.orders.models import Order, OrderKind
 
 
@@ -45,7 +45,7 @@ class OrderItem(Model):
     by_proxy_no = OrderByProxyNo()
 
 
-class StaleOrderError(ConflictError):
+class StaleOrderError(ConcurrentUpdateError):
     """Someone else changed the order since it was read; read it again and retry."""
 
 

@@ -12,7 +12,7 @@ from proxyhub.clock import Clock
 from proxyhub.config.proxy_clients import ProxyClientProvider
 from proxyhub.dal import config_repository, order_repository
 from proxyhub.dal.config_repository import WarehouseMappingItem
-from proxyhub.dal.order_repository import StoredOrder
+from proxyhub.dal.order_repository import StaleOrderError, StoredOrder
 from proxyhub.errors import ConflictError, InvalidInputError, NotFoundError
 from proxyhub.orders.models import (
     CancelState,
@@ -283,7 +283,10 @@ class OrderService:
 def confirm_cancelled(
     stored: StoredOrder, reason: str, result: str, tasks: OrderTasks, events: DomainEvents, now: datetime
 ) -> Order:
-    """The order is cancelled for good: its create task ends and GWMS hears about it."""
+    """The order is cancelled for good: its create task ends and GWMS hears about it.
+
+    The create and the cancel task may both learn of the cancel at once (an HPK callback wakes
+    both): the one that loses the write finds the order cancelled and is done too."""
     order = stored.order.model_copy(
         update={
             "status": OrderStatus.CANCELLED,
@@ -291,7 +294,13 @@ def confirm_cancelled(
             "updated_at": now,
         }
     )
-    saved = order_repository.save_order(stored, order)
+    try:
+        saved = order_repository.save_order(stored, order)
+    except StaleOrderError:
+        current = order_repository.find_order(order.kind, order.order_no)
+        if current is None or current.order.status is not OrderStatus.CANCELLED:
+            raise
+        return current.order
     if order.create_task_id:
         # Finished or running: a running create task sees the cancelled order and ends itself.
         with contextlib.suppress(ConflictError):

@@ -5,7 +5,7 @@ Every outcome may carry the proxy warehouse's order number once it is known.
 
 from dataclasses import dataclass
 
-from proxyhub.errors import DomainError
+from proxyhub.errors import ConcurrentUpdateError, DomainError
 from proxyhub.proxy.ports import ProxyError, TransientProxyError
 from proxyhub.tasks.model import TaskType
 
@@ -67,7 +67,7 @@ type Outcome = Done | NotYet | FailedTransient | FailedPermanent | NeedsManual |
 
 def outcome_for_error(error: Exception) -> Outcome:
     """Lets executors simply raise: proxy and domain errors carry operator-safe messages."""
-    if isinstance(error, TransientProxyError):
+    if isinstance(error, TransientProxyError | ConcurrentUpdateError):
         return FailedTransient(error.message)
     if isinstance(error, ProxyError | DomainError):
         return FailedPermanent(error.message)
