@@ -100,9 +100,11 @@ class RunningStack:
 def template_with_extra_resources(directory: Path) -> Path:
     """template.yaml's resources plus EXTRA_RESOURCES; the original functions keep their code."""
     document = yaml_parse((ROOT / "template.yaml").read_text())
+    local_paths = {"AWS::Serverless::Function": "CodeUri", "AWS::Serverless::StateMachine": "DefinitionUri"}
     for resource in document["Resources"].values():
-        if resource["Type"] == "AWS::Serverless::Function":
-            resource["Properties"]["CodeUri"] = str(ROOT / resource["Properties"]["CodeUri"])
+        path_property = local_paths.get(resource["Type"])
+        if path_property:
+            resource["Properties"][path_property] = str(ROOT / resource["Properties"][path_property])
     document["Resources"].update(EXTRA_RESOURCES)
     (directory / "functions" / "echo").mkdir(parents=True)
     (directory / "functions" / "echo" / "app.py").write_text(ECHO_HANDLER)
