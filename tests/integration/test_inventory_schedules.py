@@ -19,7 +19,11 @@ pytestmark = pytest.mark.integration
 
 SYSTEM, PROXY_WAREHOUSE = "HPK01", "HPK-LA1"
 MAPPING_PATH = f"/v1/proxy-systems/{SYSTEM}/warehouse-mappings/{PROXY_WAREHOUSE}"
-COMPLETE = {"gwms_warehouse_code": "GW-LA", "virtual_putaway_location": "HPK-VPA", "defective_location": "HPK-DEF"}
+COMPLETE = {
+    "gwms_warehouse_code": "GW-LA",
+    "virtual_putaway_location": "HPK-VPA",
+    "defective_location": "HPK-DEF",
+}
 SYSTEM_BODY = {
     "code": SYSTEM,
     "name": "Hipacking",
@@ -78,7 +82,9 @@ def put_mapping(api: ApiCall, **fields: str) -> None:
 
 
 @pytest.mark.usefixtures("system")
-def test_the_schedule_follows_the_mapping_through_its_lifecycle(api: ApiCall, scheduler: Any, aws: Settings) -> None:
+def test_the_schedule_follows_the_mapping_through_its_lifecycle(
+    api: ApiCall, scheduler: Any, aws: Settings
+) -> None:
     group = aws.schedule_group_name
     name = inventory_schedule_name(SYSTEM, PROXY_WAREHOUSE)
     # Given an incomplete mapping: no schedule

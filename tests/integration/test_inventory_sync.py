@@ -124,7 +124,9 @@ class Hub:
         ledger_repository.apply_stock_change(f"seed-{self.seeded}", [StockDelta(key, where, quantity)], NOW)
 
     def ledger(self) -> dict[BatchKey, tuple[str, int]]:
-        return {batch.key: (batch.location, batch.quantity) for batch in ledger_repository.list_batches(WAREHOUSE)}
+        return {
+            batch.key: (batch.location, batch.quantity) for batch in ledger_repository.list_batches(WAREHOUSE)
+        }
 
     def start(self) -> Task:
         return self.service.start(SYSTEM, PROXY_WAREHOUSE)
@@ -140,7 +142,8 @@ class Hub:
 
     def adjustments(self, task: Task) -> list[tuple[str, int, int, int]]:
         return sorted(
-            (c.key.gsku, c.before, c.after, c.delta) for c in snapshot_repository.iter_corrections(task.task_id)
+            (c.key.gsku, c.before, c.after, c.delta)
+            for c in snapshot_repository.iter_corrections(task.task_id)
         )
 
     def hpk_records(self) -> list[dict[str, Any]]:
@@ -227,7 +230,8 @@ def test_locked_stock_is_part_of_the_total_so_an_available_only_ledger_is_correc
     # Given HPK holds 80 available + 20 locked of a batch, another 50 + 50 of a second one,
     # and the ledger has 80 of the first and the full 100 of the second
     hub.seed_hpk(
-        hpk_batch("SKU-1", available=80, locked=20), hpk_batch("SKU-2", "HPKI-2", "IB-2", available=50, locked=50)
+        hpk_batch("SKU-1", available=80, locked=20),
+        hpk_batch("SKU-2", "HPKI-2", "IB-2", available=50, locked=50),
     )
     hub.hold(batch_key("SKU-1"), 80)
     hub.hold(batch_key("SKU-2", "HPKI-2", "IB-2"), 100)
@@ -344,17 +348,22 @@ def test_the_snapshot_is_what_hpk_returned_paged_through_the_api(
     hpk_fields = ("proxy_sku", "available", "locked", "total", "inventory_type", "proxy_inbound_no")
     shown = [{name: item[name] for name in (*hpk_fields, "local_inbound_no", "inbound_at")} for item in items]
     assert shown == hub.hpk_records()
-    assert {(item["snapshot_at"], item["gwms_warehouse_code"], item["proxy_warehouse_code"]) for item in items} == {
-        (to_iso(NOW), WAREHOUSE, PROXY_WAREHOUSE)
-    }
-    assert [(item["gsku"], item["local_sku"]) for item in items][:2] == [("SKU-1", "L-SKU-1"), ("SKU-2", "L-SKU-2")]
+    assert {
+        (item["snapshot_at"], item["gwms_warehouse_code"], item["proxy_warehouse_code"]) for item in items
+    } == {(to_iso(NOW), WAREHOUSE, PROXY_WAREHOUSE)}
+    assert [(item["gsku"], item["local_sku"]) for item in items][:2] == [
+        ("SKU-1", "L-SKU-1"),
+        ("SKU-2", "L-SKU-2"),
+    ]
     assert items[5]["gsku"] is None
 
 
 def test_the_snapshot_of_an_unknown_or_other_task_is_not_found(
     hub: Hub, api: Callable[..., tuple[int, Any]]
 ) -> None:
-    other = hub.engine.create_task(TaskType.CREATE, BusinessType.INBOUND, Route(WAREHOUSE, PROXY_WAREHOUSE, SYSTEM))
+    other = hub.engine.create_task(
+        TaskType.CREATE, BusinessType.INBOUND, Route(WAREHOUSE, PROXY_WAREHOUSE, SYSTEM)
+    )
     for task_id in ("nope", other.task_id):
         status, body = api("GET", f"/v1/tasks/{task_id}/inventory-snapshot")
         assert status == 404, body
@@ -433,7 +442,10 @@ def test_a_warehouse_too_large_for_one_run_continues_in_the_next_runs_as_one_tas
         task = hub.run(task, Trigger.SYNC_NOW)
         runs.append((task.status, task.execution_summary))
     # Then each run read one page and said so, and the last one finished the pass
-    assert runs[0] == (TaskStatus.WAITING, "Continues in the next run: 2 lines read, 2 batches compared so far")
+    assert runs[0] == (
+        TaskStatus.WAITING,
+        "Continues in the next run: 2 lines read, 2 batches compared so far",
+    )
     assert task.status is TaskStatus.SUCCESS
     assert task.execution_summary == f"5 batches compared, 5 corrected (+5 / {MINUS}0), 0 unmatched SKUs"
     entries, _ = hub.service.snapshot(task.task_id, 100, None)
@@ -479,7 +491,10 @@ def test_a_second_sync_of_the_warehouse_is_refused_while_one_runs(hub: Hub) -> N
     with pytest.raises(ConflictError) as refused:
         hub.start()
     # Then the refusal names the running task; once it has finished, a new sync may start
-    assert str(refused.value) == f"Inventory sync task {first.task_id} is already running for warehouse {WAREHOUSE}"
+    assert (
+        str(refused.value)
+        == f"Inventory sync task {first.task_id} is already running for warehouse {WAREHOUSE}"
+    )
     hub.run(first)
     assert hub.start().task_id != first.task_id
 
@@ -494,7 +509,10 @@ def test_a_sync_that_lost_the_warehouse_to_another_stands_down(hub: Hub) -> None
     stray = hub.run(stray)
     # Then it cancels itself, naming the holder
     assert stray.status is TaskStatus.CANCELLED
-    assert stray.execution_summary == f"Inventory sync task {holder.task_id} is already running for this warehouse"
+    assert (
+        stray.execution_summary
+        == f"Inventory sync task {holder.task_id} is already running for this warehouse"
+    )
 
 
 def test_the_sync_api_starts_a_task_or_explains_the_conflict(
@@ -528,7 +546,9 @@ def test_the_sync_api_starts_a_task_or_explains_the_conflict(
 def test_a_sync_whose_mapping_lost_a_location_needs_manual_handling(hub: Hub) -> None:
     task = hub.start()
     hub.config.put_warehouse_mapping(
-        SYSTEM, PROXY_WAREHOUSE, WarehouseMappingInput(gwms_warehouse_code=WAREHOUSE, defective_location=DEFECTIVE)
+        SYSTEM,
+        PROXY_WAREHOUSE,
+        WarehouseMappingInput(gwms_warehouse_code=WAREHOUSE, defective_location=DEFECTIVE),
     )
     task = hub.run(task)
     assert (task.status, task.error_message) == (TaskStatus.MANUAL, "Virtual putaway location not configured")

@@ -257,6 +257,28 @@ def test_a_duplicate_order_push_creates_one_create_task(hub: Hub) -> None:
     assert [task.task_type for task in tasks] == [TaskType.CREATE]
 
 
+@pytest.mark.parametrize(
+    ("topic", "body", "field_name"),
+    [
+        ("purchase-inbound", purchase_body(items=[{"sku_id": GSKU, "qty": 1}] * 2), "items"),
+        ("purchase-inbound", purchase_body(inbound_no="OW/PI/1"), "inbound_no"),
+        (
+            "outbound",
+            outbound_body(recipient={**outbound_body()["recipient"], "country": "THA"}),
+            "recipient.country",
+        ),
+        ("products", product_body("G" * 65), "sku_id"),
+        ("products", product_body(weight_kg=0), "weight_kg"),
+    ],
+)
+def test_our_own_rules_name_the_field_as_onewarehouse_sent_it(
+    hub: Hub, topic: str, body: dict[str, Any], field_name: str
+) -> None:
+    status, reply = hub.push(topic, body)
+
+    assert (status, reply["data"]) == (400, {"field": field_name}), reply
+
+
 def test_a_changed_repeat_updates_an_unpushed_order_and_is_refused_once_pushed(hub: Hub) -> None:
     # Given a purchase inbound not yet pushed to HPK
     hub.push("purchase-inbound", purchase_body("OW-PI-1", qty=10))

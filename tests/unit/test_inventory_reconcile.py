@@ -47,7 +47,9 @@ def line(**overrides: object) -> SnapshotLine:
 def held(snapshot_line: SnapshotLine, quantity: int, location: str | None = None) -> LedgerBatch:
     key = snapshot_line.batch_key(WAREHOUSE)
     assert key is not None
-    return LedgerBatch(key=key, location=location or LOCATIONS.for_type(key.inventory_type), quantity=quantity)
+    return LedgerBatch(
+        key=key, location=location or LOCATIONS.for_type(key.inventory_type), quantity=quantity
+    )
 
 
 def ledger_of(*batches: LedgerBatch) -> dict[BatchKey, LedgerBatch]:

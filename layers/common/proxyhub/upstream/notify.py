@@ -19,6 +19,7 @@ from proxyhub.dal import order_repository, upstream_order_repository
 from proxyhub.dal.secrets import SecretsManagerStore
 from proxyhub.dal.tables import bind_tables
 from proxyhub.dal.upstream_order_repository import UpstreamOrder
+from proxyhub.errors import ConflictError
 from proxyhub.orders.models import Order, OrderKind, OrderStatus
 from proxyhub.orders.ports import NoUpstream
 from proxyhub.proxy.ports import (
@@ -145,7 +146,9 @@ def _as_proxy_errors() -> Iterator[None]:
 
 
 class CallbackExecutor:
-    """Notify tasks: the inbound callback (after putaway) or the outbound callback (after shipping)."""
+    """Notify tasks: the inbound callback (after putaway) or the outbound callback (after shipping).
+
+    An order not in that state yet is a domain error the engine turns into manual handling."""
 
     def __init__(self, callbacks: UpstreamCallbacks) -> None:
         self._callbacks = callbacks
@@ -191,7 +194,7 @@ class CallbackExecutor:
 def inbound_receipt(order: Order) -> InboundReceipt:
     """Qualified and defective quantities of every ordered SKU; one the warehouse did not receive is 0."""
     if order.status is not OrderStatus.PUT_AWAY or order.receipt is None:
-        raise UpstreamRejection(f"Order {order.order_no} is not put away yet", kind="state")
+        raise ConflictError(f"Order {order.order_no} is not put away yet")
     received = {line.gsku: line for line in order.receipt.lines}
     items = []
     for gsku in dict.fromkeys([line.gsku for line in order.lines] + list(received)):
@@ -209,7 +212,7 @@ def outbound_shipment(order: Order, waybill: Waybill) -> OutboundShipment:
     """What the proxy warehouse reported; the waybill fills in what it left out."""
     shipment = order.shipment
     if order.status is not OrderStatus.SHIPPED or shipment is None:
-        raise UpstreamRejection(f"Order {order.order_no} is not shipped yet", kind="state")
+        raise ConflictError(f"Order {order.order_no} is not shipped yet")
     tracking_no = shipment.tracking_no or waybill.tracking_no
     return OutboundShipment(
         outbound_no=order.order_no,
