@@ -374,6 +374,7 @@ def run_sync(hpk_log: TimedRequestLog) -> tuple[Any, int]:
         store=tasks,
         scheduler=QuietScheduler(),
         invoker=QuietInvoker(),
+        events=EventBridgePublisher(settings),
         clock=clock,
         request_log=hpk_log,
         executors=registry,

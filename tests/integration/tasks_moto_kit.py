@@ -16,7 +16,7 @@ from proxyhub.tasks.engine import TaskEngine
 from proxyhub.tasks.executors import ExecutorRegistry
 from proxyhub.tasks.model import BusinessType, Route, Task, TaskType
 from proxyhub.tasks.policy import TaskPolicy
-from proxyhub.tasks.ports import TaskInvoker, TaskScheduler
+from proxyhub.tasks.ports import DomainEvents, TaskInvoker, TaskScheduler
 
 
 def _unit_fakes() -> ModuleType:
@@ -41,6 +41,7 @@ class MotoKit:
     clock: Any
     scheduler: Any
     invoker: Any
+    events: Any
     registry: ExecutorRegistry
 
     def create(
@@ -65,7 +66,10 @@ class MotoKit:
 
 
 def moto_kit(
-    settings: Settings, scheduler: TaskScheduler | None = None, invoker: TaskInvoker | None = None
+    settings: Settings,
+    scheduler: TaskScheduler | None = None,
+    invoker: TaskInvoker | None = None,
+    events: DomainEvents | None = None,
 ) -> MotoKit:
     clock = fakes.FakeClock()
     repository = DynamoTaskRepository(settings, clock)
@@ -73,17 +77,19 @@ def moto_kit(
     registry = ExecutorRegistry()
     scheduler = scheduler or fakes.RecordingScheduler()
     invoker = invoker or fakes.RecordingInvoker()
+    events = events or fakes.RecordingEvents()
     engine = TaskEngine(
         store=repository,
         scheduler=scheduler,
         invoker=invoker,
+        events=events,
         clock=clock,
         request_log=logs,
         executors=registry,
         policy=TaskPolicy.from_settings(settings),
         settings=settings,
     )
-    return MotoKit(engine, repository, logs, clock, scheduler, invoker, registry)
+    return MotoKit(engine, repository, logs, clock, scheduler, invoker, events, registry)
 
 
 def log_record(**fields: Any) -> RequestLogRecord:
@@ -127,8 +133,13 @@ class LambdaContext:
 
 def patch_wiring(monkeypatch: Any, **factories: Any) -> None:
     """Replaces collaborators of the production composition root (`clock=`, `task_invoker=`, ...).
-    The executor registry always starts empty: tests register their own scripted executors."""
-    factories = {"executor_registry": ExecutorRegistry(), **factories}
+    The executor registry always starts empty: tests register their own scripted executors; events
+    are recorded unless a test passes its own `domain_events=`."""
+    factories = {
+        "executor_registry": ExecutorRegistry(),
+        "domain_events": fakes.RecordingEvents(),
+        **factories,
+    }
     for name, value in factories.items():
         monkeypatch.setattr(wiring, name, functools.cache(lambda value=value: value))
     wiring.reset()

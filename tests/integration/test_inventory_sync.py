@@ -205,6 +205,7 @@ def make_hub(aws: Settings, simulator: HpkSimulator) -> Callable[..., Hub]:
             store=tasks,
             scheduler=NoSchedules(),
             invoker=RecordingInvoker(),
+            events=RecordingEvents(),
             clock=clock,
             request_log=ListRequestLogSink(),
             executors=registry,

@@ -1,4 +1,5 @@
-"""In-memory stand-ins for the task engine's ports: a fake clock, store, scheduler, invoker, executors."""
+"""In-memory stand-ins for the task engine's ports: a fake clock, store, scheduler, invoker, events,
+executors."""
 
 import threading
 from collections.abc import Callable
@@ -89,6 +90,17 @@ class RecordingInvoker:
         self.calls.append((task_id, trigger))
 
 
+class RecordingEvents:
+    def __init__(self) -> None:
+        self.published: list[tuple[str, dict[str, Any]]] = []
+        self.fail = False
+
+    def publish(self, detail_type: str, detail: dict[str, Any]) -> None:
+        if self.fail:
+            raise RuntimeError("event bus throttled")
+        self.published.append((detail_type, detail))
+
+
 class ScriptedExecutor:
     """Returns the queued outcomes in order (or runs queued callables, which may raise)."""
 
@@ -109,6 +121,7 @@ class EngineKit:
     store: InMemoryTaskStore
     scheduler: RecordingScheduler
     invoker: RecordingInvoker
+    events: RecordingEvents
     registry: ExecutorRegistry
     request_log: ListRequestLogSink
     settings: Settings
@@ -130,6 +143,7 @@ class EngineKit:
 def engine_kit(**settings_overrides: Any) -> EngineKit:
     clock = FakeClock()
     store, scheduler, invoker = InMemoryTaskStore(), RecordingScheduler(), RecordingInvoker()
+    events = RecordingEvents()
     registry, request_log = ExecutorRegistry(), ListRequestLogSink()
     settings = Settings(**settings_overrides)
     counter = iter(range(1, 1_000_000))
@@ -137,6 +151,7 @@ def engine_kit(**settings_overrides: Any) -> EngineKit:
         store=store,
         scheduler=scheduler,
         invoker=invoker,
+        events=events,
         clock=clock,
         request_log=request_log,
         executors=registry,
@@ -144,4 +159,4 @@ def engine_kit(**settings_overrides: Any) -> EngineKit:
         settings=settings,
         new_id=lambda: f"id{next(counter):04d}",
     )
-    return EngineKit(engine, clock, store, scheduler, invoker, registry, request_log, settings)
+    return EngineKit(engine, clock, store, scheduler, invoker, events, registry, request_log, settings)

@@ -127,6 +127,43 @@ def test_five_consecutive_failures_need_manual_handling(kit: EngineKit) -> None:
     assert stored.next_execution_at is None and kit.scheduler.schedules == {}
 
 
+def test_a_task_settling_in_manual_tells_gwms(kit: EngineKit) -> None:
+    kit.executor(NotYet("HPK status CREATED"), NeedsManual("Virtual putaway location not configured"))
+    task = create(kit, third_party_order_no="HPK-IN-1")
+    kit.engine.run_task(task.task_id, Trigger.SCHEDULE)
+    assert kit.events.published == []
+
+    kit.engine.run_task(task.task_id, Trigger.SYNC_NOW)
+
+    assert kit.events.published == [
+        (
+            "TaskNeedsManualHandling",
+            {
+                "task_id": task.task_id,
+                "task_type": "create",
+                "business_type": "inbound",
+                "order_no": "IN-1",
+                "third_party_order_no": "HPK-IN-1",
+                "gwms_warehouse_code": "GW01",
+                "proxy_warehouse_code": "HPK-WH1",
+                "system_code": "HPK01",
+                "reason": "Virtual putaway location not configured",
+            },
+        )
+    ]
+
+
+def test_a_failing_event_bus_does_not_fail_the_run(kit: EngineKit) -> None:
+    kit.executor(NeedsManual("SKU not mapped"))
+    task = create(kit)
+    kit.events.fail = True
+
+    result = kit.engine.run_task(task.task_id, Trigger.SCHEDULE)
+
+    assert result.status is TaskStatus.MANUAL and kit.task(task.task_id).status is TaskStatus.MANUAL
+    assert kit.scheduler.schedules == {}
+
+
 def test_a_manual_task_runs_only_by_sync_now_and_can_then_succeed(kit: EngineKit) -> None:
     executor = kit.executor(NeedsManual("Virtual putaway location not configured"), Done("Put away"))
     task = create(kit)

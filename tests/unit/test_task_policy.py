@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from proxyhub.settings import Settings
 from proxyhub.tasks.model import BusinessType, Task, TaskStatus, TaskType, Trigger
 from proxyhub.tasks.outcomes import (
     Cancelled,
@@ -144,6 +145,15 @@ def test_a_query_task_goes_manual_after_sixty_days() -> None:
     assert POLICY.decide(old, NotYet("IN_TRANSIT"), NOW).status is TaskStatus.MANUAL
     young = replace(old, started_at=NOW - timedelta(days=59))
     assert POLICY.decide(young, NotYet("IN_TRANSIT"), NOW).status is TaskStatus.WAITING
+
+
+def test_the_query_task_age_limit_comes_from_settings() -> None:
+    policy = TaskPolicy.from_settings(Settings(query_task_max_age_days=30))
+    task = running_task(TaskType.QUERY, started_at=NOW - timedelta(days=30))
+
+    assert policy.decide(task, NotYet("IN_TRANSIT"), NOW).status is TaskStatus.MANUAL
+    assert TaskPolicy.from_settings(Settings()).rule(TaskType.QUERY) == POLLING_RULES[TaskType.QUERY]
+    assert policy.rule(TaskType.QUERY).intervals == POLLING_RULES[TaskType.QUERY].intervals
 
 
 def test_a_create_task_polling_for_a_day_continues_as_a_query_task() -> None:

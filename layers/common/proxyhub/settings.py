@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     hpk_callback_secret_name: str = ""
 
     max_consecutive_failures: int = 5
+    # A query task still polling after this many days goes to manual handling.
+    query_task_max_age_days: int = Field(default=60, ge=1)
     lease_seconds: int = 900
     sweeper_grace_seconds: int = 300
     request_log_ttl_days: int = 90

@@ -89,6 +89,8 @@ class InboundFlowExecutor(OrderFlowBase):
         if order.status is OrderStatus.CANCELLED:
             return Cancelled("Order cancelled")
         if order.status is OrderStatus.PUT_AWAY:
+            # A run that died after the putaway may not have told upstream; telling again is safe.
+            self._observer.on_put_away(order)
             return Done(putaway_summary(order), third_party_order_no=order.proxy_order_no)
         if order.status is OrderStatus.RECEIVED:
             return self._put_away(stored, context)
@@ -243,6 +245,7 @@ class OutboundFlowExecutor(OrderFlowBase):
         if order.status is OrderStatus.CANCELLED:
             return Cancelled("Order cancelled")
         if order.status is OrderStatus.SHIPPED:
+            self._observer.on_shipped(order)
             return Done(shipped_summary(order), third_party_order_no=order.proxy_order_no)
         client = self._client(order, context)
         if order.proxy_order_no is None:

@@ -1,10 +1,14 @@
 """What the order flows need from outside the orders package; adapters implement these."""
 
-from typing import Any, Protocol
+from typing import Protocol
 
+from proxyhub.events import DomainEvents
 from proxyhub.orders.models import Order, TaskRef
 from proxyhub.proxy.ports import Label
 from proxyhub.request_log import RequestLogSink
+
+# DomainEvents is shared with the task engine (proxyhub.events), re-exported for the order flows.
+__all__ = ["DomainEvents", "NoUpstream", "OrderObserver", "OrderTasks"]
 
 
 class OrderTasks(Protocol):
@@ -29,12 +33,6 @@ class OrderTasks(Protocol):
     def is_running(self, task_id: str) -> bool: ...
 
     def tasks_of(self, order_no: str) -> list[TaskRef]: ...
-
-
-class DomainEvents(Protocol):
-    """Domain events for GWMS (an EventBridge bus in AWS)."""
-
-    def publish(self, detail_type: str, detail: dict[str, Any]) -> None: ...
 
 
 class OrderObserver(Protocol):

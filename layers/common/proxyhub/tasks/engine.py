@@ -2,7 +2,8 @@
 
 A run: claim a lease with a conditional write → call the executor → write the new status, counters
 and lease release in one transaction → replace or delete the task's schedule. Everything after the
-transaction is best effort: the stored next execution time lets the sweeper recover a lost schedule.
+transaction is best effort: the stored next execution time lets the sweeper recover a lost schedule,
+and a task left in manual handling is listed on the Sync Tasks page even if its event is lost.
 """
 
 import math
@@ -24,10 +25,12 @@ from proxyhub.tasks.executors import ExecutionContext, ExecutorRegistry, TaskReq
 from proxyhub.tasks.model import BusinessType, Route, Task, TaskStatus, TaskType, Trigger
 from proxyhub.tasks.outcomes import Cancelled, FailedPermanent, Outcome, outcome_for_error
 from proxyhub.tasks.policy import TaskPolicy
-from proxyhub.tasks.ports import TaskInvoker, TaskScheduler, TaskStore
+from proxyhub.tasks.ports import DomainEvents, TaskInvoker, TaskScheduler, TaskStore
 
 MANUAL_HANDLING_METRIC = "TasksNeedingManualHandling"
+MANUAL_HANDLING_EVENT = "TaskNeedsManualHandling"
 SCHEDULING_FAILURE_METRIC = "TaskSchedulingFailures"
+EVENT_FAILURE_METRIC = "TaskEventFailures"
 ALREADY_RUNNING = "Task is already running"
 RETRY_SOON_SECONDS = 60
 
@@ -88,6 +91,7 @@ class TaskEngine:
         store: TaskStore,
         scheduler: TaskScheduler,
         invoker: TaskInvoker,
+        events: DomainEvents,
         clock: Clock,
         request_log: RequestLogSink,
         executors: ExecutorRegistry,
@@ -98,6 +102,7 @@ class TaskEngine:
         self._store = store
         self._scheduler = scheduler
         self._invoker = invoker
+        self._events = events
         self._clock = clock
         self._request_log = request_log
         self._executors = executors
@@ -265,7 +270,16 @@ class TaskEngine:
     def _after_settling(self, task: Task) -> None:
         if task.status is TaskStatus.MANUAL:
             metrics.add_metric(name=MANUAL_HANDLING_METRIC, unit=MetricUnit.Count, value=1)
+            self._announce_manual_handling(task)
         self._reschedule(task)
+
+    def _announce_manual_handling(self, task: Task) -> None:
+        """Tells GWMS; best effort like the metric: the stored status is what operators act on."""
+        try:
+            self._events.publish(MANUAL_HANDLING_EVENT, manual_handling_detail(task))
+        except Exception:
+            logger.exception("Manual-handling event not published", extra=_log_fields(task))
+            metrics.add_metric(name=EVENT_FAILURE_METRIC, unit=MetricUnit.Count, value=1)
 
     def _reschedule(self, task: Task) -> None:
         if self._policy.rule(task.task_type).driven_by_state_machine:
@@ -284,6 +298,21 @@ class TaskEngine:
         except Exception:
             logger.exception("Task follow-up failed; the sweeper will recover", extra={"action": action})
             metrics.add_metric(name=SCHEDULING_FAILURE_METRIC, unit=MetricUnit.Count, value=1)
+
+
+def manual_handling_detail(task: Task) -> dict[str, Any]:
+    """The `TaskNeedsManualHandling` event's detail."""
+    return {
+        "task_id": task.task_id,
+        "task_type": task.task_type.value,
+        "business_type": task.business_type.value,
+        "order_no": task.order_no,
+        "third_party_order_no": task.third_party_order_no,
+        "gwms_warehouse_code": task.gwms_warehouse_code,
+        "proxy_warehouse_code": task.proxy_warehouse_code,
+        "system_code": task.system_code,
+        "reason": task.execution_summary,
+    }
 
 
 def _log_fields(task: Task) -> dict[str, Any]:

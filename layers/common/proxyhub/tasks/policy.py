@@ -3,7 +3,8 @@
 Each task type polls on its own rhythm (Sync Tasks guide §3.1). The n-th wait of a phase is
 `intervals[n]`, the last interval repeating, so a fixed rhythm is a one-element tuple and a backoff
 lists its steps. A phase starts when the task is created, handed over to another type, or rescued
-from manual handling by an operator; retry limits count within the phase.
+from manual handling by an operator; retry limits count within the phase. `TaskPolicy.from_settings`
+applies the configurable limits (consecutive failures, query-task age) to this table.
 """
 
 from collections.abc import Mapping
@@ -46,6 +47,7 @@ HOUR = timedelta(hours=1)
 POLLING_RULES: Mapping[TaskType, PollingRule] = MappingProxyType(
     {
         TaskType.CREATE: PollingRule((30 * MINUTE,), hand_over_after=24 * HOUR, hand_over_to=TaskType.QUERY),
+        # The age limit is the default of `query_task_max_age_days`, which `from_settings` applies.
         TaskType.QUERY: PollingRule((24 * HOUR,), max_age=timedelta(days=60)),
         TaskType.INVENTORY_SYNC: PollingRule((12 * HOUR,), max_runs=3),
         TaskType.CANCEL: PollingRule(
@@ -67,7 +69,11 @@ class TaskPolicy:
     @classmethod
     def from_settings(cls, settings: Settings) -> "TaskPolicy":
         # Local time compression is the scheduler emulation's business: waits here are real time.
-        return cls(max_consecutive_failures=settings.max_consecutive_failures)
+        query_max_age = timedelta(days=settings.query_task_max_age_days)
+        rules = MappingProxyType(
+            {**POLLING_RULES, TaskType.QUERY: replace(POLLING_RULES[TaskType.QUERY], max_age=query_max_age)}
+        )
+        return cls(max_consecutive_failures=settings.max_consecutive_failures, rules=rules)
 
     def rule(self, task_type: TaskType) -> PollingRule:
         return self.rules[task_type]

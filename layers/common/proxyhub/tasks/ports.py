@@ -1,7 +1,7 @@
 """What the engine and the operator API need from the outside world; adapters implement these.
 
 AWS adapters: `proxyhub.dal.task_repository`, `proxyhub.dal.request_log_store`,
-`proxyhub.aws.scheduler`, `proxyhub.aws.lambda_invoker`. Tests use in-memory fakes.
+`proxyhub.aws.scheduler`, `proxyhub.aws.lambda_invoker`, `proxyhub.aws.event_bus`. Tests use in-memory fakes.
 """
 
 from dataclasses import dataclass
@@ -9,11 +9,13 @@ from datetime import datetime
 from typing import Protocol
 
 from proxyhub.clock import Clock
+from proxyhub.events import DomainEvents
 from proxyhub.request_log import RequestLogSink
 from proxyhub.tasks.model import BusinessType, Task, TaskStatus, TaskType, Trigger
 
 __all__ = [
     "Clock",
+    "DomainEvents",
     "LogSearch",
     "OverviewCounts",
     "Page",

@@ -12,6 +12,7 @@ replace one (e.g. `monkeypatch.setattr(wiring, "clock", ...)`) and call `reset()
 import importlib
 from functools import lru_cache
 
+from proxyhub.aws.event_bus import EventBridgePublisher
 from proxyhub.aws.lambda_invoker import LambdaTaskInvoker
 from proxyhub.aws.scheduler import EventBridgeTaskScheduler
 from proxyhub.clock import Clock, SystemClock
@@ -22,7 +23,7 @@ from proxyhub.settings import get_settings
 from proxyhub.tasks.engine import TaskEngine
 from proxyhub.tasks.executors import ExecutorRegistry
 from proxyhub.tasks.policy import TaskPolicy
-from proxyhub.tasks.ports import TaskInvoker, TaskScheduler
+from proxyhub.tasks.ports import DomainEvents, TaskInvoker, TaskScheduler
 
 EXECUTOR_MODULES: tuple[str, ...] = ("proxyhub.orders.wiring", "proxyhub.upstream.notify")
 
@@ -65,12 +66,18 @@ def task_invoker() -> TaskInvoker:
 
 
 @lru_cache(maxsize=1)
+def domain_events() -> DomainEvents:
+    return EventBridgePublisher(get_settings())
+
+
+@lru_cache(maxsize=1)
 def task_engine() -> TaskEngine:
     settings = get_settings()
     return TaskEngine(
         store=task_repository(),
         scheduler=task_scheduler(),
         invoker=task_invoker(),
+        events=domain_events(),
         clock=clock(),
         request_log=request_log_store(),
         executors=executor_registry(),
@@ -81,6 +88,14 @@ def task_engine() -> TaskEngine:
 
 def reset() -> None:
     """Forget built adapters, e.g. after tests point the settings at another AWS stand-in."""
-    factories = (clock, executor_registry, task_repository, request_log_store, task_scheduler, task_invoker)
+    factories = (
+        clock,
+        executor_registry,
+        task_repository,
+        request_log_store,
+        task_scheduler,
+        task_invoker,
+        domain_events,
+    )
     for factory in (*factories, task_engine):
         factory.cache_clear()
