@@ -11,6 +11,7 @@ from typing import Any
 
 import boto3
 import pytest
+from tasks_moto_kit import fakes
 
 from proxyhub.adapters.hpk import forget_cached_tokens, sign_hpk_callback
 from proxyhub.api import dependencies
@@ -43,16 +44,6 @@ RECIPIENT = {
 }
 
 
-class RecordingInvoker:
-    """Stands in for the asynchronous Lambda invoke: the tests run tasks themselves."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, Trigger]] = []
-
-    def run_async(self, task_id: str, trigger: Trigger) -> None:
-        self.calls.append((task_id, trigger))
-
-
 class RecordingEvents:
     def __init__(self) -> None:
         self.published: list[tuple[str, dict[str, Any]]] = []
@@ -68,7 +59,7 @@ class RecordingEvents:
 class Hub:
     api: Callable[..., tuple[int, Any]]
     hpk: HpkSimulator
-    invoker: RecordingInvoker
+    invoker: Any
     events: RecordingEvents
     settings: Settings
     seen: dict[str, Any] = field(default_factory=dict)
@@ -191,7 +182,7 @@ class RecordingBackoff:
 @pytest.fixture
 def hub(aws: Settings, api: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Hub]:
     forget_cached_tokens()
-    invoker, events = RecordingInvoker(), RecordingEvents()
+    invoker, events = fakes.RecordingInvoker(), RecordingEvents()
     # Cached like the factories they replace, so resetting the wiring keeps them.
     monkeypatch.setattr(task_wiring, "task_invoker", functools.cache(lambda: invoker))
     monkeypatch.setattr(order_wiring, "domain_events", functools.cache(lambda: events))

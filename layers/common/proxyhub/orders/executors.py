@@ -160,13 +160,12 @@ class InboundFlowExecutor(OrderFlowBase):
 
     def _put_away(self, stored: StoredOrder, context: ExecutionContext) -> Outcome:
         order = stored.order
-        mapping = config_repository.find_warehouse_mapping(order.system_code, order.proxy_warehouse_code)
-        putaway = mapping.virtual_putaway_location if mapping else None
-        defective = mapping.defective_location if mapping else None
-        if not putaway or not defective:
-            reason = PUTAWAY_LOCATION_MISSING if not putaway else DEFECTIVE_LOCATION_MISSING
-            return NeedsManual(f"Received, not put away: {reason}", third_party_order_no=order.proxy_order_no)
-        deltas = putaway_deltas(order, putaway, defective)
+        locations = dedicated_locations(order)
+        if isinstance(locations, str):
+            return NeedsManual(
+                f"Received, not put away: {locations}", third_party_order_no=order.proxy_order_no
+            )
+        deltas = putaway_deltas(order, *locations)
         put_away = order.model_copy(update={"status": OrderStatus.PUT_AWAY, "updated_at": context.now()})
         applied = ledger_repository.apply_stock_change(
             f"putaway#{order.order_no}",
@@ -178,6 +177,18 @@ class InboundFlowExecutor(OrderFlowBase):
             self._events.publish("InboundPutAway", _putaway_event(put_away, deltas))
         self._observer.on_put_away(put_away)
         return Done(putaway_summary(put_away), third_party_order_no=order.proxy_order_no)
+
+
+def dedicated_locations(order: Order) -> tuple[str, str] | str:
+    """The mapping's (virtual putaway, defective) locations, or why the stock cannot be booked."""
+    mapping = config_repository.find_warehouse_mapping(order.system_code, order.proxy_warehouse_code)
+    putaway = mapping.virtual_putaway_location if mapping else None
+    defective = mapping.defective_location if mapping else None
+    if not putaway:
+        return PUTAWAY_LOCATION_MISSING
+    if not defective:
+        return DEFECTIVE_LOCATION_MISSING
+    return putaway, defective
 
 
 def putaway_deltas(order: Order, putaway_location: str, defective_location: str) -> list[StockDelta]:
@@ -286,14 +297,12 @@ class OutboundFlowExecutor(OrderFlowBase):
 
     def _ship(self, stored: StoredOrder, state: OutboundState, context: ExecutionContext) -> Outcome:
         order = stored.order
-        mapping = config_repository.find_warehouse_mapping(order.system_code, order.proxy_warehouse_code)
-        putaway = mapping.virtual_putaway_location if mapping else None
-        defective = mapping.defective_location if mapping else None
-        if not putaway or not defective:
-            reason = PUTAWAY_LOCATION_MISSING if not putaway else DEFECTIVE_LOCATION_MISSING
+        locations = dedicated_locations(order)
+        if isinstance(locations, str):
             return NeedsManual(
-                f"Shipped, stock not deducted: {reason}", third_party_order_no=order.proxy_order_no
+                f"Shipped, stock not deducted: {locations}", third_party_order_no=order.proxy_order_no
             )
+        putaway, defective = locations
         shipment = with_local_inbound_numbers(order.warehouse_code, shipment_from(state))
         deltas = [
             StockDelta(
