@@ -3,19 +3,19 @@ HTTP gateway (so the OneWarehouse simulator's signed pushes reach it unchanged),
 
 Tasks are driven by the tests rather than by schedules: the scheduler and invoker are recorders, and
 `run_tasks_of` runs an order's unfinished tasks as a schedule or Sync Now would.
+
+A test module gets the `simulators` and `hub` fixtures with `pytest_plugins = ["onewarehouse_kit"]`.
 """
 
-import importlib.util
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import boto3
 import pytest
+from tasks_moto_kit import fakes
 
 from proxyhub.adapters.hpk import forget_cached_tokens
 from proxyhub.api import dependencies
@@ -31,7 +31,7 @@ from proxyhub.local.invoker import DeployedFunction, LocalInvoker
 from proxyhub.local.template import SamTemplate
 from proxyhub.orders import wiring as order_wiring
 from proxyhub.orders.models import Order, OrderKind
-from proxyhub.settings import get_settings
+from proxyhub.settings import Settings, get_settings
 from proxyhub.simulators.hpk import DEFAULT_ACCOUNT, DEFAULT_PASSWORD, HpkSimulator
 from proxyhub.simulators.onewarehouse import (
     DEFAULT_APP_KEY,
@@ -62,18 +62,6 @@ RECIPIENT = {
     "postcode": "10110",
     "address1": "1 Sukhumvit Rd",
 }
-
-
-def _unit_fakes() -> ModuleType:
-    path = Path(__file__).resolve().parents[1] / "unit" / "fakes_tasks.py"
-    spec = importlib.util.spec_from_file_location("fakes_tasks_for_onewarehouse", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-fakes = _unit_fakes()
 
 
 def purchase_body(inbound_no: str = "OW-PI-1", qty: int = 10, **changes: Any) -> dict[str, Any]:
@@ -240,9 +228,9 @@ class Simulators:
     onewarehouse: OneWarehouseSimulator
 
 
-@contextmanager
-def running_simulators() -> Iterator[Simulators]:
-    """Both simulators and the gateway; slow to stop, so a test module shares them (see `running_hub`)."""
+@pytest.fixture(scope="module")
+def simulators() -> Iterator[Simulators]:
+    """Both simulators and the gateway; slow to stop, so a test module shares them (see `hub`)."""
     with (
         HpkSimulator("127.0.0.1", 0) as hpk,
         webhook_gateway() as gateway,
@@ -251,8 +239,8 @@ def running_simulators() -> Iterator[Simulators]:
         yield Simulators(hpk, onewarehouse)
 
 
-@contextmanager
-def running_hub(monkeypatch: pytest.MonkeyPatch, simulators: Simulators) -> Iterator[Hub]:
+@pytest.fixture
+def hub(aws: Settings, monkeypatch: pytest.MonkeyPatch, simulators: Simulators) -> Iterator[Hub]:
     """A fresh hub on the `aws` fixture's moto account, around freshly reset simulators; the executors
     and the order observer are production's, only schedules and async runs are recorded."""
     simulators.hpk.control.reset()
@@ -268,9 +256,9 @@ def running_hub(monkeypatch: pytest.MonkeyPatch, simulators: Simulators) -> Iter
     order_wiring.reset()
     task_wiring.reset()
     configure_master_data(simulators.hpk)
-    hub = Hub(simulators.hpk, simulators.onewarehouse, invoker)
-    hub.connect()
-    yield hub
+    wired = Hub(simulators.hpk, simulators.onewarehouse, invoker)
+    wired.connect()
+    yield wired
     order_wiring.reset()
     forget_cached_tokens()
 

@@ -2,7 +2,6 @@
 progress becomes OneWarehouse callbacks, in the order OneWarehouse requires."""
 
 import base64
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -10,35 +9,20 @@ from onewarehouse_kit import (
     CARRIER,
     GSKU,
     Hub,
-    Simulators,
     outbound_body,
     purchase_body,
     return_body,
-    running_hub,
-    running_simulators,
 )
 
 from proxyhub.dal import order_repository
 from proxyhub.orders.models import Order, OrderKind, OrderStatus
 from proxyhub.request_log import ListRequestLogSink
-from proxyhub.settings import Settings
 from proxyhub.tasks import wiring as task_wiring
 from proxyhub.tasks.model import Task, TaskStatus, TaskType, Trigger
 from proxyhub.upstream import notify
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def simulators() -> Iterator[Simulators]:
-    with running_simulators() as running:
-        yield running
-
-
-@pytest.fixture
-def hub(aws: Settings, monkeypatch: pytest.MonkeyPatch, simulators: Simulators) -> Iterator[Hub]:
-    with running_hub(monkeypatch, simulators) as running:
-        yield running
+pytest_plugins = ["onewarehouse_kit"]
 
 
 def notify_tasks(hub: Hub, order_no: str) -> list[Task]:

@@ -1,7 +1,7 @@
 """OneWarehouse's six pushes, signed and sent by its simulator, through the template's webhook routes
 to the real webhook function on moto: what OneWarehouse is answered and what changed in the hub."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,14 +11,11 @@ from onewarehouse_kit import (
     GSKU,
     GWMS_WAREHOUSE,
     Hub,
-    Simulators,
     outbound_body,
     product_body,
     purchase_body,
     request_logs,
     return_body,
-    running_hub,
-    running_simulators,
 )
 
 from proxyhub.dal import config_repository
@@ -26,23 +23,11 @@ from proxyhub.errors import NotFoundError
 from proxyhub.orders import wiring as order_wiring
 from proxyhub.orders.models import InboundOrderCreate, OrderKind, OrderLineInput
 from proxyhub.request_log import ListRequestLogSink
-from proxyhub.settings import Settings
 from proxyhub.simulators.onewarehouse import DEFAULT_APP_SECRET, DEFAULT_CALLBACK_KEY
 from proxyhub.tasks.model import TaskType
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def simulators() -> Iterator[Simulators]:
-    with running_simulators() as running:
-        yield running
-
-
-@pytest.fixture
-def hub(aws: Settings, monkeypatch: pytest.MonkeyPatch, simulators: Simulators) -> Iterator[Hub]:
-    with running_hub(monkeypatch, simulators) as running:
-        yield running
+pytest_plugins = ["onewarehouse_kit"]
 
 
 def order_state(kind: OrderKind, order_no: str) -> Callable[[Hub], Any]:

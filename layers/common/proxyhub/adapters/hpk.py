@@ -9,13 +9,11 @@ import hmac
 import json
 import re
 import threading
-import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from types import TracebackType
-from typing import Any, Literal, Self, get_args
+from typing import Any, Literal, get_args
 
 import httpx
 
@@ -49,8 +47,9 @@ from proxyhub.proxy.ports import (
     ShippedBatch,
     TransientProxyError,
 )
-from proxyhub.request_log import RequestLogRecord, RequestLogSink, redact_headers, render_body
+from proxyhub.request_log import RequestLogSink
 from proxyhub.settings import Settings, get_settings
+from proxyhub.vendor_http import Answer, VendorHttpClient, retry_after_seconds
 
 API_PREFIX = "/api/v5/"
 LOGIN_API = "auth/token"
@@ -114,7 +113,9 @@ def envelope_from_response(
     if status_code in (401, 403):
         raise ProxyConfigurationError(f"HPK refused access to {url} (HTTP {status_code})")
     if status_code == 429:
-        raise TransientProxyError("HPK rate limit (HTTP 429)", retry_after_seconds=_seconds(retry_after))
+        raise TransientProxyError(
+            "HPK rate limit (HTTP 429)", retry_after_seconds=retry_after_seconds(retry_after)
+        )
     if status_code != 200:
         raise TransientProxyError(f"HPK answered HTTP {status_code}")
     try:
@@ -177,13 +178,6 @@ def _is_transient_code(code: int) -> bool:
 def _raise_for(envelope: HpkEnvelope) -> None:
     if envelope.code != CODE_OK:
         raise error_for_envelope(envelope)
-
-
-def _seconds(retry_after: str | None) -> float | None:
-    try:
-        return float(retry_after) if retry_after else None
-    except ValueError:
-        return None  # an HTTP-date Retry-After is rare enough to fall back to our own backoff
 
 
 # --- payload mapping -----------------------------------------------------------------------------
@@ -390,8 +384,10 @@ def forget_cached_tokens() -> None:
 # --- client --------------------------------------------------------------------------------------
 
 
-class HpkClient:
+class HpkClient(VendorHttpClient):
     """The proxy-warehouse port over HPK v5; every HTTP exchange is handed to the request-log sink."""
+
+    _port_errors = ProxyError
 
     def __init__(
         self,
@@ -406,29 +402,26 @@ class HpkClient:
     ) -> None:
         settings = settings or get_settings()
         self._connection = connection
-        self._sink = sink
         self._clock = clock or SystemClock()
-        self._body_limit = settings.request_log_body_limit
         self._token_key: _TokenKey = (connection.system_code, connection.api_endpoint, connection.account)
         timeout = httpx.Timeout(
             settings.hpk_read_timeout_seconds if read_timeout is None else read_timeout,
             connect=settings.hpk_connect_timeout_seconds if connect_timeout is None else connect_timeout,
         )
-        try:
-            self._http = httpx.Client(base_url=connection.api_endpoint, timeout=timeout, transport=transport)
-        except httpx.InvalidURL as error:
-            raise ProxyConfigurationError(f"invalid HPK API endpoint {connection.api_endpoint!r}") from error
+        super().__init__(
+            connection.api_endpoint,
+            sink,
+            system_code=connection.system_code,
+            timeout=timeout,
+            transport=transport,
+            body_limit=settings.request_log_body_limit,
+        )
 
-    def close(self) -> None:
-        self._http.close()
+    def _invalid_base_url(self, base_url: str) -> Exception:
+        return ProxyConfigurationError(f"invalid HPK API endpoint {base_url!r}")
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
+    def _transport_error(self, error: httpx.HTTPError) -> Exception:
+        return error_for_transport(error, self._connection.api_endpoint)
 
     def upsert_product(self, product: ProductPayload, *, context: LogContext | None = None) -> str:
         data = self._call("products/upsert", product_to_wire(product), context)
@@ -531,65 +524,20 @@ class HpkClient:
     ) -> HpkEnvelope:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         request = self._http.build_request("POST", API_PREFIX + api_name, json=body, headers=headers)
-        started = time.perf_counter()
-        try:
-            response = self._http.send(request)
-        except httpx.HTTPError as error:
-            failure = error_for_transport(error, self._connection.api_endpoint)
-            self._log_exchange(api_name, request, started, context, token, error=failure.message)
-            raise failure from error
-        try:
-            envelope = envelope_from_response(
-                response.status_code,
-                response.content,
-                url=str(request.url),
-                retry_after=response.headers.get("Retry-After"),
-            )
-        except ProxyError as failure:
-            self._log_exchange(
-                api_name, request, started, context, token, response=response, error=failure.message
-            )
-            raise
-        refusal = f"HPK code {envelope.code}: {envelope.message}" if envelope.code != CODE_OK else None
-        self._log_exchange(
-            api_name, request, started, context, token, response=response, envelope=envelope, error=refusal
-        )
-        return envelope
+        known_secrets = (self._connection.password, token or "")
+        return self._send_logged(api_name, request, context, _read_envelope, known_secrets=known_secrets)
 
-    def _log_exchange(
-        self,
-        api_name: str,
-        request: httpx.Request,
-        started: float,
-        context: LogContext | None,
-        token: str | None,
-        *,
-        response: httpx.Response | None = None,
-        envelope: HpkEnvelope | None = None,
-        error: str | None = None,
-    ) -> None:
-        secrets = (self._connection.password, token or "")
-        context = context or LogContext()
-        self._sink.record(
-            RequestLogRecord(
-                api_name=api_name,
-                url=str(request.url),
-                method=request.method,
-                request_body=render_body(request.content, self._body_limit, secrets),
-                response_status=response.status_code if response is not None else None,
-                response_body=render_body(response.content, self._body_limit, secrets)
-                if response is not None
-                else "",
-                duration_ms=round((time.perf_counter() - started) * 1000),
-                request_id=envelope.request_id if envelope else None,
-                system_code=self._connection.system_code,
-                warehouse_code=context.warehouse_code,
-                task_id=context.task_id,
-                order_no=context.order_no,
-                error=error,
-                request_headers=redact_headers(dict(request.headers)),
-            )
-        )
+
+def _read_envelope(response: httpx.Response) -> Answer[HpkEnvelope]:
+    """The envelope, whatever its code; a non-zero code is logged as HPK's refusal."""
+    envelope = envelope_from_response(
+        response.status_code,
+        response.content,
+        url=str(response.request.url),
+        retry_after=response.headers.get("Retry-After"),
+    )
+    refusal = f"HPK code {envelope.code}: {envelope.message}" if envelope.code != CODE_OK else None
+    return Answer(envelope, request_id=envelope.request_id, error=refusal)
 
 
 def hpk_client_factory(connection: ProxyConnection, sink: RequestLogSink) -> HpkClient:

@@ -10,20 +10,18 @@ import hmac
 import ipaddress
 import json
 import secrets
-import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from types import TracebackType
-from typing import Annotated, Any, Self
+from typing import Annotated, Any
 
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from proxyhub.clock import Clock, SystemClock
 from proxyhub.proxy.ports import LogContext
-from proxyhub.request_log import REDACTED, RequestLogRecord, RequestLogSink, redact_headers, render_body
+from proxyhub.request_log import REDACTED, RequestLogSink, redact_headers
 from proxyhub.settings import Settings, get_settings
 from proxyhub.upstream.ports import (
     CancelDecision,
@@ -53,6 +51,7 @@ from proxyhub.upstream.ports import (
     UpstreamRejection,
     Waybill,
 )
+from proxyhub.vendor_http import Answer, VendorHttpClient, mask_secrets, retry_after_seconds
 
 HEADER_APP_KEY = "X-OW-App-Key"
 HEADER_TIMESTAMP = "X-OW-Timestamp"
@@ -500,7 +499,7 @@ def envelope_from_response(
     if status_code == 404:
         raise UpstreamConfigurationError("no OneWarehouse API at this address (HTTP 404), check api_base_url")
     if status_code == 429:
-        raise TransientUpstreamError("OneWarehouse rate limit (HTTP 429)", _seconds(retry_after))
+        raise TransientUpstreamError("OneWarehouse rate limit (HTTP 429)", retry_after_seconds(retry_after))
     if status_code >= 500:
         raise TransientUpstreamError(f"OneWarehouse answered HTTP {status_code}")
     try:
@@ -544,15 +543,10 @@ def error_for_transport(error: httpx.HTTPError) -> UpstreamError:
     return TransientUpstreamError(f"OneWarehouse transport error ({type(error).__name__}): {error}")
 
 
-def _seconds(retry_after: str | None) -> float | None:
-    try:
-        return float(retry_after) if retry_after else None
-    except ValueError:
-        return None  # an HTTP-date Retry-After is rare enough to fall back to our own backoff
-
-
-class OneWarehouseClient:
+class OneWarehouseClient(VendorHttpClient):
     """The upstream callback port over OneWarehouse's open API; every exchange goes to the request log."""
+
+    _port_errors = UpstreamError
 
     def __init__(
         self,
@@ -566,27 +560,15 @@ class OneWarehouseClient:
         settings: Settings | None = None,
     ) -> None:
         self._connection = connection
-        self._sink = sink
         self._clock = clock or SystemClock()
-        self._body_limit = (settings or get_settings()).request_log_body_limit
-        timeout = httpx.Timeout(read_timeout, connect=connect_timeout)
-        try:
-            self._http = httpx.Client(base_url=connection.api_base_url, timeout=timeout, transport=transport)
-        except httpx.InvalidURL as error:
-            raise UpstreamConfigurationError(
-                f"invalid OneWarehouse api_base_url {connection.api_base_url!r}"
-            ) from error
-
-    def close(self) -> None:
-        self._http.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
+        super().__init__(
+            connection.api_base_url,
+            sink,
+            system_code=connection.system_code,
+            timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
+            transport=transport,
+            body_limit=(settings or get_settings()).request_log_body_limit,
+        )
 
     def send_inbound_callback(self, receipt: InboundReceipt, *, context: LogContext | None = None) -> None:
         self._call(INBOUND_CALLBACK_API, inbound_receipt_to_wire(receipt), context)
@@ -613,67 +595,32 @@ class OneWarehouseClient:
         headers = signed_headers(connection.app_key, connection.callback_key, raw_body, self._clock.now())
         headers["Content-Type"] = "application/json"
         request = self._http.build_request("POST", API_PREFIX + api_name, content=raw_body, headers=headers)
-        started = time.perf_counter()
-        response: httpx.Response | None = None
-        try:
-            response = self._http.send(request)
-            envelope = envelope_from_response(
-                response.status_code, response.content, response.headers.get("Retry-After")
-            )
-            if envelope.code != CODE_OK:
-                raise error_for_envelope(envelope)
-        except httpx.HTTPError as error:
-            failure = error_for_transport(error)
-            self._log_exchange(api_name, request, started, context, error=failure.message)
-            raise failure from error
-        except UpstreamError as failure:
-            self._log_exchange(api_name, request, started, context, response=response, error=failure.message)
-            raise
-        self._log_exchange(api_name, request, started, context, response=response)
-        return envelope.data
-
-    def _log_exchange(
-        self,
-        api_name: str,
-        request: httpx.Request,
-        started: float,
-        context: LogContext | None,
-        *,
-        response: httpx.Response | None = None,
-        error: str | None = None,
-    ) -> None:
         # The signature is masked in the headers already; masking its value guards against echoes.
-        known_secrets = (self._connection.callback_key, request.headers.get(HEADER_SIGN, ""))
-        context = context or LogContext()
-        self._sink.record(
-            RequestLogRecord(
-                api_name=api_name,
-                url=str(request.url),
-                method=request.method,
-                request_body=render_body(request.content, self._body_limit, known_secrets),
-                response_status=response.status_code if response is not None else None,
-                response_body=render_body(response.content, self._body_limit, known_secrets)
-                if response is not None
-                else "",
-                duration_ms=round((time.perf_counter() - started) * 1000),
-                system_code=self._connection.system_code,
-                warehouse_code=context.warehouse_code,
-                task_id=context.task_id,
-                order_no=context.order_no,
-                error=_masked(error, known_secrets),
-                request_headers=redacted_push_headers(request.headers),
-            )
-        )
+        known_secrets = (connection.callback_key, request.headers.get(HEADER_SIGN, ""))
+        return self._send_logged(api_name, request, context, _read_data, known_secrets=known_secrets)
+
+    def _invalid_base_url(self, base_url: str) -> Exception:
+        return UpstreamConfigurationError(f"invalid OneWarehouse api_base_url {base_url!r}")
+
+    def _transport_error(self, error: httpx.HTTPError) -> Exception:
+        return error_for_transport(error)
+
+    def _logged_headers(self, request: httpx.Request) -> dict[str, str]:
+        return redacted_push_headers(request.headers)
+
+    def _logged_error(self, error: str | None, known_secrets: tuple[str, ...]) -> str | None:
+        # An error may quote OneWarehouse's message, which may echo what we sent.
+        return mask_secrets(error, known_secrets)
 
 
-def _masked(text: str | None, known_secrets: tuple[str, ...]) -> str | None:
-    """An error may quote OneWarehouse's message, which may echo what we sent."""
-    if text is None:
-        return None
-    for secret in known_secrets:
-        if secret:
-            text = text.replace(secret, REDACTED)
-    return text
+def _read_data(response: httpx.Response) -> Answer[Any]:
+    """The envelope's `data`; a non-zero code raises the error it means."""
+    envelope = envelope_from_response(
+        response.status_code, response.content, response.headers.get("Retry-After")
+    )
+    if envelope.code != CODE_OK:
+        raise error_for_envelope(envelope)
+    return Answer(envelope.data)
 
 
 def onewarehouse_client_factory(connection: UpstreamConnection, sink: RequestLogSink) -> OneWarehouseClient:

@@ -30,26 +30,29 @@ Control endpoints (JSON bodies, replies in OneWarehouse's envelope `{"code", "ms
 
 import argparse
 import base64
-import contextlib
 import hashlib
 import hmac
 import json
 import re
 import secrets
-import signal
 import threading
 import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 from urllib.parse import urlsplit
 
 from proxyhub.clock import Clock, SystemClock, to_iso
-from proxyhub.observability import logger
-from proxyhub.simulators.http_base import BackgroundHttpServer, HttpReply, IncomingRequest, json_reply
+from proxyhub.simulators.http_base import (
+    BackgroundHttpServer,
+    HttpReply,
+    IncomingRequest,
+    JsonHttpClient,
+    json_reply,
+    serve_until_terminated,
+)
 from proxyhub.upstream.ports import InMemoryNonceStore
 
 DEFAULT_APP_KEY = "ow-sandbox-key"
@@ -92,16 +95,11 @@ def _envelope(code: int, msg: str, data: Any = None, *, status: int = 200) -> Ht
 # --- request validation --------------------------------------------------------------------------
 
 
-def _json_object(raw_body: bytes) -> dict[str, Any]:
-    if not raw_body.strip():
-        return {}
+def _json_object(request: IncomingRequest) -> dict[str, Any]:
     try:
-        body = json.loads(raw_body)
+        return request.json_object()
     except ValueError:
         raise _invalid("body") from None
-    if not isinstance(body, dict):
-        raise _invalid("body")
-    return body
 
 
 def _text(body: dict[str, Any], name: str) -> str:
@@ -201,7 +199,11 @@ class PushOptions:
     nonce: str | None = None
 
 
-class OneWarehouseSimulator:
+def _internal_error() -> HttpReply:
+    return _envelope(50000, "internal error", status=500)
+
+
+class OneWarehouseSimulator(BackgroundHttpServer):
     """The OneWarehouse simulator; `start()` serves it on a background thread (port 0 picks a free port)."""
 
     def __init__(
@@ -215,6 +217,7 @@ class OneWarehouseSimulator:
         target_base_url: str | None = None,
         clock: Clock | None = None,
     ) -> None:
+        super().__init__(host, port, self.handle, "OneWarehouse simulator", internal_error=_internal_error)
         self._app_key = app_key
         self._app_secret = app_secret
         self._callback_key = callback_key
@@ -225,37 +228,15 @@ class OneWarehouseSimulator:
         self._callbacks: list[dict[str, Any]] = []
         self._pushes: list[dict[str, Any]] = []
         self._outbounds: dict[str, _Outbound] = {}
-        self._http = BackgroundHttpServer(host, port, self.handle, "OneWarehouse simulator")
         self._callback_routes: dict[str, Callable[[dict[str, Any]], Any]] = {
             "inbound/callback": self._inbound_callback,
             "waybill/get": self._waybill,
             "outbound/callback": self._outbound_callback,
         }
 
-    # --- lifecycle ---
-
-    def start(self) -> Self:
-        self._http.start()
-        return self
-
-    def stop(self) -> None:
-        self._http.stop()
-
-    @property
-    def base_url(self) -> str:
-        return self._http.base_url
-
     @property
     def control(self) -> "OneWarehouseSimulatorControl":
         return OneWarehouseSimulatorControl(self.base_url)
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
 
     # --- in-process control (the `/_sim/` endpoints call these too) ---
 
@@ -315,9 +296,6 @@ class OneWarehouseSimulator:
             return self._callback_api(request)
         except SimulatorRefusal as refusal:
             return _envelope(refusal.code, refusal.msg, status=refusal.status)
-        except Exception:
-            logger.exception("OneWarehouse simulator failed on a request", extra={"path": request.path})
-            return _envelope(50000, "internal error", status=500)
 
     def _control(self, request: IncomingRequest) -> Any:
         path, method = request.path, request.method
@@ -325,7 +303,7 @@ class OneWarehouseSimulator:
             return self.state()
         if method != "POST":
             raise SimulatorRefusal(40401, f"no such control endpoint {method} {path}", status=404)
-        body = _json_object(request.body)
+        body = _json_object(request)
         if path == "/_sim/reset":
             return self.reset()
         if path == "/_sim/config":
@@ -347,7 +325,7 @@ class OneWarehouseSimulator:
         with self._lock:
             try:
                 self._authenticate(request)
-                data = route(_json_object(request.body))
+                data = route(_json_object(request))
             except SimulatorRefusal as refusal:
                 self._record_callback(api, request.body, refusal.code)
                 raise
@@ -489,14 +467,12 @@ def _post(url: str, raw_body: bytes, headers: dict[str, str]) -> tuple[int, Any]
         raise SimulatorRefusal(502, f"target unreachable: {error}", status=502) from error
 
 
-class OneWarehouseSimulatorControl:
+class OneWarehouseSimulatorControl(JsonHttpClient):
     """Drives a running simulator (in-process or `python -m`) over HTTP through its `/_sim/` endpoints."""
 
     def __init__(self, base_url: str, timeout_seconds: float = 60) -> None:
-        if urlsplit(base_url).scheme not in ("http", "https"):
-            raise ValueError(f"base_url must be http(s): {base_url!r}")
-        self._base_url = base_url.rstrip("/")
-        self._timeout = timeout_seconds
+        # Longer than the simulator's own push timeout, so a push to a slow target still answers.
+        super().__init__(base_url, timeout_seconds)
 
     def push(
         self,
@@ -529,15 +505,8 @@ class OneWarehouseSimulatorControl:
         return self._send("GET", "/_sim/state")
 
     def _send(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
-        """The envelope's data; a non-zero code raises `SimulatorRefusal`."""
-        data = None if body is None else json.dumps(body).encode()
-        headers = {"Content-Type": "application/json"}
-        request = urllib.request.Request(f"{self._base_url}{path}", data, headers, method=method)  # noqa: S310 - http(s) checked in __init__
-        try:
-            with urllib.request.urlopen(request, timeout=self._timeout) as response:  # noqa: S310 - as above
-                envelope = json.loads(response.read())
-        except urllib.error.HTTPError as error:
-            envelope = json.loads(error.read())
+        """The envelope's data; a non-zero code raises `SimulatorRefusal` (also on HTTP error statuses)."""
+        envelope = self._exchange(method, path, body)
         if envelope["code"] != 0:
             raise SimulatorRefusal(envelope["code"], envelope["msg"])
         return envelope["data"]
@@ -562,12 +531,7 @@ def main(argv: list[str] | None = None) -> None:
         callback_key=args.callback_key,
         target_base_url=args.target,
     )
-    stop_requested = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop_requested.set())
-    with simulator:
-        print(f"OneWarehouse simulator listening on {simulator.base_url}", flush=True)
-        with contextlib.suppress(KeyboardInterrupt):
-            stop_requested.wait()
+    serve_until_terminated(simulator, "OneWarehouse simulator")
 
 
 if __name__ == "__main__":
