@@ -17,6 +17,10 @@ from proxyhub.api import dependencies
 from proxyhub.dal.tables import bind_tables
 from proxyhub.settings import Settings, get_settings
 
+# The OneWarehouse kit is a fixture plugin its test modules load (`pytest_plugins`) after importing from
+# it; marked before that import, it is assert-rewritten like a test instead of warned about.
+pytest.register_assert_rewrite("onewarehouse_kit")
+
 ROOT = Path(__file__).resolve().parents[2]
 TABLE_SETTINGS = {
     "ConfigTable": "CONFIG_TABLE_NAME",
