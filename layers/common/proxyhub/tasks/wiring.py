@@ -25,7 +25,11 @@ from proxyhub.tasks.executors import ExecutorRegistry
 from proxyhub.tasks.policy import TaskPolicy
 from proxyhub.tasks.ports import DomainEvents, TaskInvoker, TaskScheduler
 
-EXECUTOR_MODULES: tuple[str, ...] = ("proxyhub.orders.wiring", "proxyhub.upstream.notify")
+EXECUTOR_MODULES: tuple[str, ...] = (
+    "proxyhub.orders.wiring",
+    "proxyhub.upstream.notify",
+    "proxyhub.inventory.wiring",
+)
 
 
 @lru_cache(maxsize=1)
