@@ -28,6 +28,7 @@ from proxyhub.dal import sku_mapping_repository as sku_mappings
 from proxyhub.dal.config_repository import WarehouseMappingItem
 from proxyhub.dal.snapshot_repository import SnapshotEntry, SnapshotScope
 from proxyhub.errors import ConflictError, NotFoundError
+from proxyhub.events import DomainEvents
 from proxyhub.inventory.ledger import BatchKey
 from proxyhub.inventory.reconcile import (
     Correction,
@@ -67,10 +68,6 @@ TASKS_PER_QUERY = 100
 
 class ProxyClients(Protocol):
     def client_for(self, system_code: str, sink: RequestLogSink) -> ProxyWarehouseClient: ...
-
-
-class DomainEvents(Protocol):
-    def publish(self, detail_type: str, detail: dict[str, Any]) -> None: ...
 
 
 class TaskReader(Protocol):
