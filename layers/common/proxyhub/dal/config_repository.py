@@ -26,6 +26,8 @@ from proxyhub.dal.tables import bound_to, transact_write
 from proxyhub.errors import ConflictError, NotFoundError
 
 PROXY_SYSTEM_PK = "PROXY_SYSTEM"
+PUTAWAY_LOCATION_MISSING = "Virtual putaway location not configured"
+DEFECTIVE_LOCATION_MISSING = "Defective location not configured"
 GWMS_WAREHOUSE_PK = "GWMS_WAREHOUSE"
 
 
@@ -77,6 +79,14 @@ class WarehouseMappingItem(ConfigItem):
     gwms_warehouse_code = UnicodeAttribute()
     virtual_putaway_location = UnicodeAttribute(null=True)
     defective_location = UnicodeAttribute(null=True)
+
+    def missing_location(self) -> str | None:
+        """Why stock cannot be booked on this mapping's dedicated locations (operators' wording)."""
+        if not self.virtual_putaway_location:
+            return PUTAWAY_LOCATION_MISSING
+        if not self.defective_location:
+            return DEFECTIVE_LOCATION_MISSING
+        return None
 
     def to_domain(self) -> WarehouseMapping:
         missing = WarehouseMapping.missing_locations(self.virtual_putaway_location, self.defective_location)

@@ -25,7 +25,6 @@ from typing import Any, Protocol
 from proxyhub.clock import Clock, from_iso, to_iso
 from proxyhub.dal import config_repository, inventory_lookups, ledger_repository, snapshot_repository
 from proxyhub.dal import sku_mapping_repository as sku_mappings
-from proxyhub.dal.config_repository import WarehouseMappingItem
 from proxyhub.dal.snapshot_repository import SnapshotEntry, SnapshotScope
 from proxyhub.errors import ConflictError, NotFoundError
 from proxyhub.events import DomainEvents
@@ -43,7 +42,6 @@ from proxyhub.inventory.reconcile import (
     observations,
     summary_text,
 )
-from proxyhub.orders.executors import DEFECTIVE_LOCATION_MISSING, PUTAWAY_LOCATION_MISSING
 from proxyhub.proxy.ports import InventoryBatch, LogContext, ProxyWarehouseClient
 from proxyhub.request_log import RequestLogSink
 from proxyhub.tasks.engine import RunResult
@@ -233,14 +231,6 @@ class SkuDirectory:
 # ---------------------------------------------------------------- the executor
 
 
-def missing_location(mapping: WarehouseMappingItem) -> str | None:
-    if not mapping.virtual_putaway_location:
-        return PUTAWAY_LOCATION_MISSING
-    if not mapping.defective_location:
-        return DEFECTIVE_LOCATION_MISSING
-    return None
-
-
 class InventorySyncExecutor:
     """Runs inventory sync tasks (task type `inventory_sync`, business type `inventory`)."""
 
@@ -258,7 +248,7 @@ class InventorySyncExecutor:
             return FailedPermanent(
                 f"Warehouse mapping {task.system_code}/{task.proxy_warehouse_code} not found"
             )
-        missing = missing_location(mapping)
+        missing = mapping.missing_location()
         if missing is not None:
             return NeedsManual(missing)
         rival = self._rival(task, context.now())
@@ -515,7 +505,7 @@ class InventorySyncService:
         mapping = config_repository.find_warehouse_mapping(system_code, proxy_warehouse_code)
         if mapping is None:
             raise NotFoundError(f"Warehouse mapping {system_code}/{proxy_warehouse_code} not found")
-        missing = missing_location(mapping)
+        missing = mapping.missing_location()
         if missing is not None:
             raise ConflictError(missing)
         warehouse = mapping.gwms_warehouse_code

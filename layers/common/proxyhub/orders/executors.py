@@ -10,6 +10,7 @@ from datetime import datetime
 
 from proxyhub.config.proxy_clients import ProxyClientProvider
 from proxyhub.dal import config_repository, ledger_repository, order_repository
+from proxyhub.dal.config_repository import PUTAWAY_LOCATION_MISSING
 from proxyhub.dal.order_repository import StoredOrder
 from proxyhub.inventory.ledger import BatchKey, StockDelta, location_for
 from proxyhub.orders.models import (
@@ -39,8 +40,6 @@ from proxyhub.tasks.model import Task
 from proxyhub.tasks.outcomes import Cancelled, Done, NeedsManual, NotYet, Outcome
 
 CUSTOMER_NOT_OPEN = "Customer account not open, cannot receive"
-PUTAWAY_LOCATION_MISSING = "Virtual putaway location not configured"
-DEFECTIVE_LOCATION_MISSING = "Defective location not configured"
 
 
 class OrderFlowBase:
@@ -182,13 +181,12 @@ class InboundFlowExecutor(OrderFlowBase):
 def dedicated_locations(order: Order) -> tuple[str, str] | str:
     """The mapping's (virtual putaway, defective) locations, or why the stock cannot be booked."""
     mapping = config_repository.find_warehouse_mapping(order.system_code, order.proxy_warehouse_code)
-    putaway = mapping.virtual_putaway_location if mapping else None
-    defective = mapping.defective_location if mapping else None
-    if not putaway:
+    if mapping is None:
         return PUTAWAY_LOCATION_MISSING
-    if not defective:
-        return DEFECTIVE_LOCATION_MISSING
-    return putaway, defective
+    missing = mapping.missing_location()
+    if missing is not None:
+        return missing
+    return mapping.virtual_putaway_location or "", mapping.defective_location or ""
 
 
 def putaway_deltas(order: Order, putaway_location: str, defective_location: str) -> list[StockDelta]:
