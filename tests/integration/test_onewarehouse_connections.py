@@ -130,3 +130,28 @@ def test_deactivating_the_active_connection_leaves_none_active(api) -> None:
 
     assert api("GET", PATH.format("sandbox"))[1]["active"] is False
     assert dependencies.connection_service().active() is None
+
+
+def test_the_push_urls_are_on_the_address_the_api_was_called_on(api: Any) -> None:
+    status, body = api("GET", "/v1/onewarehouse/push-urls")
+
+    assert status == 200
+    urls = {item["topic"]: item["url"] for item in body["items"]}
+    base = "https://api.example.com/onewarehouse"
+    assert urls == {
+        "products": f"{base}/products",
+        "purchase_inbound": f"{base}/purchase-inbound",
+        "return_inbound": f"{base}/return-inbound",
+        "inbound_cancel": f"{base}/inbound-cancel",
+        "outbound": f"{base}/outbound",
+        "outbound_cancel": f"{base}/outbound-cancel",
+    }
+
+
+def test_a_custom_webhook_domain_replaces_the_api_address(api: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WEBHOOK_BASE_URL", "https://hooks.example.com")
+    dependencies.reset()
+
+    _, body = api("GET", "/v1/onewarehouse/push-urls")
+
+    assert body["items"][0]["url"] == "https://hooks.example.com/onewarehouse/products"

@@ -78,6 +78,23 @@ def test_the_list_filters(api: ApiCall, seeded: Seeded) -> None:
     ]
     assert listed(api, created_to="2026-06-04") == listed(api), "a date includes its whole day"
     assert listed(api, created_from="2026-06-05") == []
+    assert listed(api, order_no="ORD-manual") == ["manual"]
+    assert listed(api, order_no="ORD-manual", status="waiting") == []
+    assert listed(api, order_no="ORD-none") == []
+
+
+def test_the_secondary_cards_filter_the_list(api: ApiCall, seeded: Seeded) -> None:
+    # Given 08:40 with a 5-minute grace: the waiting task (due 08:32) and both pending ones are overdue
+    seeded.clock.advance(minutes=34)
+    _, overview = api("GET", "/v1/tasks/overview")
+    filters = {metric["key"]: metric["filter"] for metric in overview["secondary"]}
+
+    assert filters["overdue"] == {"overdue": "true"}
+    assert listed(api, **filters["overdue"]) == ["waiting"]
+    assert listed(api, **filters["success_today"]) == ["success"]
+    assert listed(api, **filters["cancelled_today"]) == ["cancelled"]
+    assert listed(api, overdue="true", warehouse_code="GW02") == []
+    assert listed(api, status="success", updated_from="2026-06-05") == []
 
 
 def test_the_list_pages_with_a_cursor(api: ApiCall, seeded: Seeded) -> None:
@@ -136,8 +153,30 @@ def test_a_task_shows_the_details_dialog_fields(api: ApiCall, seeded: Seeded) ->
         "last_executed_at": "2026-06-04T08:02:00.000000Z",
         "next_execution_at": "2026-06-04T08:32:00.000000Z",
         "can_sync_now": True,
+        # HPK01 is not configured in this test: the details show the code alone.
+        "system_name": None,
+        "system_type": None,
     }
     assert api("GET", "/v1/tasks/unknown")[0] == 404
+
+
+def test_the_details_name_the_proxy_system(api: ApiCall, seeded: Seeded) -> None:
+    system = {
+        "code": "HPK01",
+        "name": "Hipacking LA",
+        "system_type": "HPK",
+        "api_endpoint": "http://127.0.0.1:9",
+        "account": "demo",
+        "password": "p4ss-word",
+        "version": "5",
+    }
+    assert api("POST", "/v1/proxy-systems", system)[0] == 201
+
+    status, body = api("GET", f"/v1/tasks/{seeded.tasks['manual'].task_id}")
+
+    assert status == 200
+    assert (body["system_name"], body["system_type"], body["system_code"]) == ("Hipacking LA", "HPK", "HPK01")
+    assert body["can_sync_now"] is True, "a manual task may be re-run by Sync Now"
 
 
 def test_the_overview_counts_and_colours(api: ApiCall, seeded: Seeded) -> None:
@@ -230,6 +269,12 @@ def test_sync_now_on_a_running_task_is_409(api: ApiCall, seeded: Seeded) -> None
 
     assert (status, body["message"]) == (409, "Task is already running")
     assert api("POST", "/v1/tasks/unknown/sync-now")[0] == 404
+    # The list and the details offer no Sync Now on it, and do again once the lease has expired
+    assert api("GET", f"/v1/tasks/{waiting.task_id}")[1]["can_sync_now"] is False
+    _, page = api("GET", "/v1/tasks", query={"status": "running"})
+    assert [item["can_sync_now"] for item in page["items"]] == [False]
+    seeded.clock.advance(minutes=16)
+    assert api("GET", f"/v1/tasks/{waiting.task_id}")[1]["can_sync_now"] is True
 
 
 @pytest.mark.parametrize(

@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     hpk_connect_timeout_seconds: float = 5.0
     hpk_read_timeout_seconds: float = 20.0
     hpk_callback_secret_name: str = ""
+    # Where OneWarehouse sends its pushes (a custom domain); empty: the address the API was called on.
+    webhook_base_url: str = ""
 
     max_consecutive_failures: int = 5
     # A query task still polling after this many days goes to manual handling.

@@ -1,10 +1,15 @@
-from typing import Annotated
+from typing import Annotated, cast
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
+from pydantic import BaseModel
 
+from proxyhub.adapters.onewarehouse import TOPIC_PATHS
 from proxyhub.api.dependencies import connection_service
+from proxyhub.settings import get_settings
 from proxyhub.upstream.connections import Connection, ConnectionInput, Environment
+from proxyhub.upstream.ports import PushTopic
 
 router = Router()
 
@@ -21,3 +26,25 @@ def put_onewarehouse_connection(
 @router.get("/v1/onewarehouse/connections/<environment>", tags=["OneWarehouse"])
 def get_onewarehouse_connection(environment: EnvironmentPath) -> Connection:
     return connection_service().get(environment)
+
+
+class PushUrl(BaseModel):
+    topic: PushTopic
+    url: str
+
+
+class PushUrls(BaseModel):
+    items: list[PushUrl]
+
+
+@router.get("/v1/onewarehouse/push-urls", tags=["OneWarehouse"])
+def list_onewarehouse_push_urls() -> PushUrls:
+    """The six URLs to hand OneWarehouse, one per push, on this API's own address."""
+    event = cast(APIGatewayProxyEventV2, router.current_event)
+    scheme = event.headers.get("x-forwarded-proto") or "https"
+    base_url = get_settings().webhook_base_url or f"{scheme}://{event.request_context.domain_name}"
+    return PushUrls(
+        items=[
+            PushUrl(topic=topic, url=f"{base_url}/onewarehouse/{path}") for topic, path in TOPIC_PATHS.items()
+        ]
+    )

@@ -1,6 +1,7 @@
 """Operator API of the Sync Tasks and Logs pages: list, overview, details, request logs, Sync Now."""
 
-from datetime import UTC, date, datetime, time, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, time
 from http import HTTPStatus
 from typing import Annotated
 
@@ -9,8 +10,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import BaseModel
 
 from proxyhub.clock import to_iso
+from proxyhub.dal.config_repository import find_proxy_system
 from proxyhub.errors import InvalidInputError
-from proxyhub.settings import get_settings
 from proxyhub.tasks import wiring
 from proxyhub.tasks.model import BusinessType, Task, TaskStatus, TaskType
 from proxyhub.tasks.overview import Metric, Overview, build_overview
@@ -46,11 +47,11 @@ class TaskView(BaseModel):
     created_at: str
     last_executed_at: str | None
     next_execution_at: str | None
-    # The Actions column shows Sync Now only for unfinished tasks.
+    # The Actions column shows Sync Now only for unfinished tasks that are not running.
     can_sync_now: bool
 
     @classmethod
-    def of(cls, task: Task) -> "TaskView":
+    def of(cls, task: Task, now: datetime) -> "TaskView":
         return cls(
             task_id=task.task_id,
             task_type=task.task_type,
@@ -69,8 +70,15 @@ class TaskView(BaseModel):
             created_at=to_iso(task.created_at),
             last_executed_at=_iso(task.last_executed_at),
             next_execution_at=_iso(task.next_execution_at),
-            can_sync_now=not task.status.terminal,
+            can_sync_now=not task.status.terminal and not task.is_leased(now),
         )
+
+
+class TaskDetailView(TaskView):
+    """The details dialog: the task and the proxy warehouse system it talks to."""
+
+    system_name: str | None
+    system_type: str | None
 
 
 class TaskPageView(BaseModel):
@@ -168,14 +176,23 @@ def list_tasks(
     warehouse_code: CodeQuery = None,
     created_from: TimeQuery = None,
     created_to: TimeQuery = None,
+    order_no: CodeQuery = None,
+    overdue: Annotated[bool, Query(description="Only tasks that missed their execution time")] = False,
+    updated_from: TimeQuery = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: CursorQuery = None,
 ) -> TaskPageView:
-    """Newest first. Several statuses are read with a filter; one status, a warehouse or a task type
-    is served by its own index."""
-    task_filter = _task_filter(status, business_type, task_type, warehouse_code, created_from, created_to)
+    """Newest first (overdue: most overdue first). An order number, one status, a warehouse or a task
+    type is served by its own index; the other filters narrow it."""
+    task_filter = replace(
+        _task_filter(status, business_type, task_type, warehouse_code, created_from, created_to),
+        order_no=order_no,
+        overdue_before=wiring.task_engine().overdue_cutoff() if overdue else None,
+        updated_from=_moment(updated_from, "updated_from", end_of_day=False),
+    )
     page = wiring.task_repository().list_tasks(task_filter, limit, cursor)
-    return TaskPageView(items=[TaskView.of(task) for task in page.items], next_cursor=page.next_cursor)
+    now = wiring.clock().now()
+    return TaskPageView(items=[TaskView.of(task, now) for task in page.items], next_cursor=page.next_cursor)
 
 
 @router.get("/v1/tasks/overview", tags=["Sync tasks"])
@@ -191,14 +208,19 @@ def task_overview(
     needed), yellow (attention) or blue (informational). "Today" is the UTC day."""
     task_filter = _task_filter(status, business_type, task_type, warehouse_code, created_from, created_to)
     now = wiring.clock().now()
-    overdue_before = now - timedelta(seconds=get_settings().sweeper_grace_seconds)
-    counts = wiring.task_repository().overview_counts(task_filter, now, overdue_before)
+    counts = wiring.task_repository().overview_counts(task_filter, now, wiring.task_engine().overdue_cutoff())
     return OverviewView.of(build_overview(counts, now))
 
 
 @router.get("/v1/tasks/<task_id>", tags=["Sync tasks"])
-def get_task(task_id: TaskIdPath) -> TaskView:
-    return TaskView.of(wiring.task_engine().get_task(task_id))
+def get_task(task_id: TaskIdPath) -> TaskDetailView:
+    task = wiring.task_engine().get_task(task_id)
+    system = find_proxy_system(task.system_code)
+    return TaskDetailView(
+        **TaskView.of(task, wiring.clock().now()).model_dump(),
+        system_name=system.name if system else None,
+        system_type=system.system_type if system else None,
+    )
 
 
 @router.get("/v1/tasks/<task_id>/request-logs", tags=["Sync tasks"])

@@ -50,6 +50,16 @@ DAILY_COUNTER_DAYS = 35
 OVERVIEW_SAMPLE_LIMIT = 5000
 OVERVIEW_MAX_READS = OVERVIEW_SAMPLE_LIMIT // ITEMS_PER_READ
 TRANSACTION_ATTEMPTS = 4
+# What the sweeper reads, and what the overdue list filters on before fetching whole tasks.
+DUE_INDEX_ATTRIBUTES = (
+    "task_id",
+    "gwms_warehouse_code",
+    "task_type",
+    "business_type",
+    "status",
+    "created_at",
+    "updated_at",
+)
 
 
 class AllTasksIndex(GlobalSecondaryIndex[Any]):
@@ -75,7 +85,7 @@ class DueIndex(GlobalSecondaryIndex[Any]):
 
     class Meta:
         index_name = "gsi3"
-        projection = IncludeProjection(["task_id", "gwms_warehouse_code", "task_type", "business_type"])
+        projection = IncludeProjection(list(DUE_INDEX_ATTRIBUTES))
 
     gsi3pk = UnicodeAttribute(hash_key=True)
     gsi3sk = UnicodeAttribute(range_key=True)
@@ -265,18 +275,21 @@ class DynamoTaskRepository:
     # ------------------------------------------------------------ reads for the operator API
 
     def list_tasks(self, task_filter: TaskFilter, limit: int, cursor: str | None) -> Page[Task]:
-        raw_items, next_cursor = read_page(_list_query(task_filter), limit, cursor)
+        query = _list_query(task_filter)
+        raw_items, next_cursor = read_page(query, limit, cursor)
+        if query.index is TaskItem.due:
+            return Page(_whole_tasks(raw_items), next_cursor)
         return Page([_to_task(TaskItem.from_raw_data(raw)) for raw in raw_items], next_cursor)
 
     def tasks_of_order(self, order_no: str) -> list[Task]:
         """Every task of one business order, oldest first (an order has a handful at most)."""
-        return [_to_task(item) for item in TaskItem.by_order.query(f"ORDER#{order_no}")]
+        return [_to_task(item) for item in TaskItem.by_order.query(_order_pk(order_no))]
 
     def overview_counts(
         self, task_filter: TaskFilter, now: datetime, overdue_before: datetime
     ) -> OverviewCounts:
-        # The overview shows every status; a status filter narrows the list, not the cards.
-        task_filter = replace(task_filter, statuses=())
+        # The overview shows every status; a status, order or overdue filter narrows the list, not the cards.
+        task_filter = replace(task_filter, statuses=(), order_no=None, overdue_before=None, updated_from=None)
         if task_filter.has_created_range:
             return self._counts_from_tasks(task_filter, now, overdue_before)
         daily = self._sum_counters(_daily_pk(now), task_filter)
@@ -335,9 +348,14 @@ class DynamoTaskRepository:
 
 def _list_query(task_filter: TaskFilter) -> IndexQuery:
     """Serves the filter from the most selective index; the remaining filters run in DynamoDB."""
+    if task_filter.overdue_before is not None:
+        return _overdue_query(task_filter)
     statuses = task_filter.statuses
     index: GlobalSecondaryIndex[Any]
-    if len(statuses) == 1:
+    if task_filter.order_no:
+        index, name, partition = TaskItem.by_order, "gsi6", _order_pk(task_filter.order_no)
+        task_filter = replace(task_filter, order_no=None)
+    elif len(statuses) == 1:
         index, name, partition = TaskItem.by_status, "gsi2", _status_pk(statuses[0])
         task_filter = replace(task_filter, statuses=())
     elif task_filter.warehouse_code:
@@ -356,6 +374,29 @@ def _list_query(task_filter: TaskFilter) -> IndexQuery:
         range_condition=_created_range(getattr(TaskItem, f"{name}sk"), task_filter),
         filter_condition=_attribute_filter(task_filter),
     )
+
+
+def _overdue_query(task_filter: TaskFilter) -> IndexQuery:
+    """The sparse due index, most overdue first; it sorts by due time, so created times are filters."""
+    assert task_filter.overdue_before is not None
+    created = _created_range(TaskItem.created_at, task_filter)
+    others = _attribute_filter(task_filter)
+    return IndexQuery(
+        index=TaskItem.due,
+        key_names=("pk", "sk", "gsi3pk", "gsi3sk"),
+        hash_name="gsi3pk",
+        partitions=(DUE_PK,),
+        range_condition=TaskItem.gsi3sk < to_iso(task_filter.overdue_before),
+        filter_condition=_all_of([condition for condition in (created, others) if condition is not None]),
+        newest_first=False,
+    )
+
+
+def _whole_tasks(raw_items: list[dict[str, Any]]) -> list[Task]:
+    """The due index holds a few attributes of each task: fetch the tasks, in the index's order."""
+    keys = [(raw["pk"]["S"], raw["sk"]["S"]) for raw in raw_items]
+    found = {item.pk: item for item in TaskItem.batch_get(keys, consistent_read=True)}
+    return [_to_task(found[pk]) for pk, _ in keys if pk in found]
 
 
 def _created_range(sort_key: UnicodeAttribute, task_filter: TaskFilter) -> Condition | None:
@@ -380,6 +421,14 @@ def _attribute_filter(task_filter: TaskFilter) -> Condition | None:
         conditions.append(TaskItem.task_type == task_filter.task_type.value)
     if task_filter.business_type:
         conditions.append(TaskItem.business_type == task_filter.business_type.value)
+    if task_filter.order_no:
+        conditions.append(TaskItem.order_no == task_filter.order_no)
+    if task_filter.updated_from:
+        conditions.append(TaskItem.updated_at >= to_iso(task_filter.updated_from))
+    return _all_of(conditions)
+
+
+def _all_of(conditions: list[Condition]) -> Condition | None:
     combined: Condition | None = None
     for condition in conditions:
         combined = condition if combined is None else combined & condition
@@ -405,6 +454,10 @@ def _status_pk(status: TaskStatus) -> str:
 
 def _warehouse_pk(warehouse_code: str) -> str:
     return f"WAREHOUSE#{warehouse_code}"
+
+
+def _order_pk(order_no: str) -> str:
+    return f"ORDER#{order_no}"
 
 
 def _task_type_pk(task_type: TaskType) -> str:
@@ -463,7 +516,7 @@ def _to_item(task: Task) -> TaskItem:
         gsi4sk=created_key,
         gsi5pk=_task_type_pk(task.task_type),
         gsi5sk=created_key,
-        gsi6pk=f"ORDER#{task.order_no}" if task.order_no else None,
+        gsi6pk=_order_pk(task.order_no) if task.order_no else None,
         gsi6sk=created_key if task.order_no else None,
         task_id=task.task_id,
         task_type=task.task_type.value,

@@ -81,6 +81,8 @@ def build_http_api_event(
     """An API Gateway HTTP API event, payload format version 2.0."""
     url = urlsplit(request.target)
     headers, cookies = _event_headers(request.headers)
+    # API Gateway says how the client called it; locally that is plain HTTP.
+    headers.setdefault("x-forwarded-proto", "http")
     event: dict[str, Any] = {
         "version": "2.0",
         "routeKey": route.route_key,

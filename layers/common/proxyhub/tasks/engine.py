@@ -169,10 +169,13 @@ class TaskEngine:
             raise NotFoundError(f"Task {task_id} not found")
         return task
 
+    def overdue_cutoff(self) -> datetime:
+        """A task due before this moment missed its run: it is overdue by more than the grace period."""
+        return self._clock.now() - timedelta(seconds=self._settings.sweeper_grace_seconds)
+
     def due_task_ids(self, limit: int) -> list[str]:
-        """Tasks whose run is overdue by more than the grace period: their schedule was missed."""
-        overdue_before = self._clock.now() - timedelta(seconds=self._settings.sweeper_grace_seconds)
-        return self._store.find_due(overdue_before, limit)
+        """Tasks whose run is overdue: their schedule was missed, or their run died."""
+        return self._store.find_due(self.overdue_cutoff(), limit)
 
     def sweep(self, limit: int) -> list[str]:
         """Asks the runner to run every overdue task; each run re-checks it is still due. A failed

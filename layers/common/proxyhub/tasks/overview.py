@@ -58,10 +58,29 @@ def build_overview(counts: OverviewCounts, now: datetime) -> Overview:
         Metric("running", "Running", running, Colour.BLUE, _status_filter(TaskStatus.RUNNING)),
         Metric("manual", "Manual handling", manual, manual_colour, _status_filter(TaskStatus.MANUAL)),
     ]
+    today = now.date().isoformat()
     secondary = [
-        Metric("success_today", "Succeeded today (UTC)", counts.success_today, Colour.BLUE),
-        Metric("cancelled_today", "Cancelled today (UTC)", counts.cancelled_today, Colour.BLUE),
-        Metric("overdue", "Overdue (schedule missed)", counts.overdue, _flag(counts.overdue, Colour.RED)),
+        Metric(
+            "success_today",
+            "Succeeded today (UTC)",
+            counts.success_today,
+            Colour.BLUE,
+            {**_status_filter(TaskStatus.SUCCESS), "updated_from": today},
+        ),
+        Metric(
+            "cancelled_today",
+            "Cancelled today (UTC)",
+            counts.cancelled_today,
+            Colour.BLUE,
+            {**_status_filter(TaskStatus.CANCELLED), "updated_from": today},
+        ),
+        Metric(
+            "overdue",
+            "Overdue (schedule missed)",
+            counts.overdue,
+            _flag(counts.overdue, Colour.RED),
+            {"overdue": "true"},
+        ),
     ]
     oldest = _oldest_waiting(counts.oldest_waiting, now)
     return Overview(primary, secondary, oldest, _reminders(manual, counts.overdue, oldest), counts.truncated)

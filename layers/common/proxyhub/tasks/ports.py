@@ -57,6 +57,12 @@ class TaskFilter:
     warehouse_code: str | None = None
     created_from: datetime | None = None
     created_to: datetime | None = None
+    # One business order's tasks (the filter bar's order-number search).
+    order_no: str | None = None
+    # Only tasks whose run should have happened before this moment (the overview's "overdue" card).
+    overdue_before: datetime | None = None
+    # Only tasks last changed at or after this moment, e.g. the finished ones of today.
+    updated_from: datetime | None = None
 
     @property
     def has_created_range(self) -> bool:
