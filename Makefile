@@ -12,19 +12,19 @@ STAMP := $(VENV)/.installed
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml layers/common/requirements.txt
+$(STAMP): pyproject.toml dev/pyproject.toml layers/common/requirements.txt
 	@if [ -z "$(PYTHON313)" ]; then echo "Python 3.13 not found: install python3.13 on PATH or 'pyenv install 3.13.0'." >&2; exit 1; fi
 	@if [ ! -x $(VPY) ] || ! $(VPY) -c 'import sys; assert sys.version_info[:2] == (3, 13)' 2>/dev/null; then \
 		rm -rf $(VENV) && $(PYTHON313) -m venv $(VENV); fi
 	$(VPY) -m pip install -q --upgrade pip
-	$(VPY) -m pip install -q -e '.[dev]'
+	$(VPY) -m pip install -q -e '.[dev]' -e ./dev
 	@touch $(STAMP)
 
 run: venv
-	$(VPY) -m proxyhub.local
+	$(VPY) -m proxyhub_dev.local
 
 demo: venv
-	$(VPY) -m proxyhub.local.demo
+	$(VPY) -m proxyhub_dev.local.demo
 
 lint: venv
 	$(VENV)/bin/ruff check .
@@ -44,6 +44,9 @@ validate: venv
 
 build: venv
 	PATH="$(PY313_BIN):$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/sam build --template-file template.yaml
+	@# The layer ships the proxyhub package only: the local stack and the simulators stay in dev/.
+	@if find .aws-sam/build/CommonLayer/python -path '*proxyhub*' \( -name local -o -name simulators -o -name 'proxyhub_dev*' \) | grep .; then \
+		echo "development code found in the built Lambda layer" >&2; exit 1; fi
 
 bench: venv
 	$(VPY) bench/inventory_sync.py

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/inventory_sync.py [--lines 200000] [--discrepancy 0.01] [--tracemalloc]
 
-The HPK simulator runs as a separate process (`python -m proxyhub.simulators.hpk`) seeded through its
+The HPK simulator runs as a separate process (`python -m proxyhub_dev.simulators.hpk`) seeded through its
 `/_sim/inventory/seed` generate path; the ledger is built from the same `generated_batch_rows` with
 the given share of discrepancies (a third each: changed quantity, batch only HPK has, batch only we
 have). Then one sync task runs through the real task engine, executor and repositories against moto
@@ -63,11 +63,11 @@ from proxyhub.inventory.sync import EngineOpenTasks, InventorySyncExecutor, Inve
 from proxyhub.observability import logger
 from proxyhub.request_log import RequestLogRecord
 from proxyhub.settings import get_settings
-from proxyhub.simulators.hpk import generated_batch_rows
 from proxyhub.tasks.engine import TaskEngine
 from proxyhub.tasks.executors import ExecutorRegistry
 from proxyhub.tasks.model import BusinessType, TaskStatus, TaskType, Trigger
 from proxyhub.tasks.policy import TaskPolicy
+from proxyhub_dev.simulators.hpk import generated_batch_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 SYSTEM, PROXY_WAREHOUSE, WAREHOUSE = "HPK-BENCH", "HPK-WH-BENCH", "GW-BENCH"
@@ -206,7 +206,15 @@ def free_port() -> int:
 @contextlib.contextmanager
 def hpk_simulator_process() -> Iterator[str]:
     port = free_port()
-    command = [sys.executable, "-m", "proxyhub.simulators.hpk", "--host", "127.0.0.1", "--port", str(port)]
+    command = [
+        sys.executable,
+        "-m",
+        "proxyhub_dev.simulators.hpk",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base_url = f"http://127.0.0.1:{port}"
     try:

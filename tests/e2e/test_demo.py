@@ -9,9 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from proxyhub.local.demo import run_demo
-from proxyhub.local.demo_session import DemoNames, DemoTargets, ledger_totals
-from proxyhub.local.runner import LocalServices, run_local_stack
+from proxyhub_dev.local.demo import run_demo
+from proxyhub_dev.local.demo_session import DemoNames, DemoTargets, ledger_totals
+from proxyhub_dev.local.runner import LocalServices, run_local_stack
 
 pytestmark = pytest.mark.e2e
 
@@ -52,7 +52,7 @@ def test_the_demo_exits_non_zero_when_a_step_misses_its_expected_state(services:
     command = [
         sys.executable,
         "-m",
-        "proxyhub.local.demo",
+        "proxyhub_dev.local.demo",
         "--api-url",
         services.api_url,
         "--hpk-url",

@@ -21,11 +21,11 @@ import pytest
 
 from proxyhub.aws.scheduler import schedule_name
 from proxyhub.clock import from_iso, to_iso
-from proxyhub.local.demo import GwmsScenario
-from proxyhub.local.demo_session import DemoNames, DemoSession, DemoTargets, wait_until
-from proxyhub.local.runner import LocalServices, run_local_stack
-from proxyhub.local.stepfunctions import scaled_wait_seconds
 from proxyhub.settings import Settings
+from proxyhub_dev.local.demo import GwmsScenario
+from proxyhub_dev.local.demo_session import DemoNames, DemoSession, DemoTargets, wait_until
+from proxyhub_dev.local.runner import LocalServices, run_local_stack
+from proxyhub_dev.local.stepfunctions import scaled_wait_seconds
 
 pytestmark = pytest.mark.e2e
 
@@ -40,7 +40,7 @@ TASK_RUNNER = "TaskRunnerFunction"
 RUNNER_PROCESS = """
 import json, sys
 from pathlib import Path
-from proxyhub.local.invoker import DeployedFunction, LocalInvoker
+from proxyhub_dev.local.invoker import DeployedFunction, LocalInvoker
 
 spec = json.loads(sys.argv[1])
 function = DeployedFunction(**{**spec, "handler_file": Path(spec["handler_file"])})

@@ -7,9 +7,9 @@ import boto3
 import httpx
 import pytest
 
-from proxyhub.local.gateway import HttpRequest, RouteTable, build_http_api_event, http_response_from
-from proxyhub.local.runner import LocalServices, run_local_stack
-from proxyhub.local.template import HttpRoute, SamTemplate
+from proxyhub_dev.local.gateway import HttpRequest, RouteTable, build_http_api_event, http_response_from
+from proxyhub_dev.local.runner import LocalServices, run_local_stack
+from proxyhub_dev.local.template import HttpRoute, SamTemplate
 
 pytestmark = pytest.mark.e2e
 

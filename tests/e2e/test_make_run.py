@@ -1,4 +1,4 @@
-"""`make run` for real: `python -m proxyhub.local` in its own process, answering, then Ctrl-C."""
+"""`make run` for real: `python -m proxyhub_dev.local` in its own process, answering, then Ctrl-C."""
 
 import os
 import re
@@ -49,7 +49,7 @@ def local_runner() -> Iterator[subprocess.Popen[str]]:
     command = [
         sys.executable,
         "-m",
-        "proxyhub.local",
+        "proxyhub_dev.local",
         "--api-port",
         "0",
         "--moto-port",

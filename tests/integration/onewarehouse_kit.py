@@ -26,25 +26,25 @@ from proxyhub.config.models import (
     SkuInput,
     WarehouseMappingInput,
 )
-from proxyhub.local.gateway import LocalHttpApi
-from proxyhub.local.invoker import DeployedFunction, LocalInvoker
-from proxyhub.local.template import SamTemplate
 from proxyhub.orders import wiring as order_wiring
 from proxyhub.orders.models import Order, OrderKind
 from proxyhub.settings import Settings, get_settings
-from proxyhub.simulators.hpk import DEFAULT_ACCOUNT, DEFAULT_PASSWORD, HpkSimulator
-from proxyhub.simulators.onewarehouse import (
+from proxyhub.tasks import wiring as task_wiring
+from proxyhub.tasks.engine import RunResult
+from proxyhub.tasks.model import Task, Trigger
+from proxyhub.tasks.ports import LogSearch, StoredRequestLog
+from proxyhub.upstream.connections import ConnectionInput
+from proxyhub_dev.local.gateway import LocalHttpApi
+from proxyhub_dev.local.invoker import DeployedFunction, LocalInvoker
+from proxyhub_dev.local.template import SamTemplate
+from proxyhub_dev.simulators.hpk import DEFAULT_ACCOUNT, DEFAULT_PASSWORD, HpkSimulator
+from proxyhub_dev.simulators.onewarehouse import (
     DEFAULT_APP_KEY,
     DEFAULT_APP_SECRET,
     DEFAULT_CALLBACK_KEY,
     OneWarehouseSimulator,
     OneWarehouseSimulatorControl,
 )
-from proxyhub.tasks import wiring as task_wiring
-from proxyhub.tasks.engine import RunResult
-from proxyhub.tasks.model import Task, Trigger
-from proxyhub.tasks.ports import LogSearch, StoredRequestLog
-from proxyhub.upstream.connections import ConnectionInput
 
 SYSTEM = "HPK01"
 PROXY_WAREHOUSE = "HPK-BKK"

@@ -21,12 +21,12 @@ from proxyhub.inventory.sync import EngineOpenTasks, InventorySyncExecutor, Inve
 from proxyhub.proxy.ports import ProxyConnection
 from proxyhub.request_log import ListRequestLogSink
 from proxyhub.settings import Settings
-from proxyhub.simulators.hpk import DEFAULT_ACCOUNT, DEFAULT_PASSWORD, HpkSimulator
 from proxyhub.tasks.engine import TaskEngine
 from proxyhub.tasks.executors import ExecutionContext, ExecutorRegistry
 from proxyhub.tasks.model import BusinessType, Route, Task, TaskStatus, TaskType, Trigger
 from proxyhub.tasks.outcomes import Done, NotYet, Outcome
 from proxyhub.tasks.policy import TaskPolicy
+from proxyhub_dev.simulators.hpk import DEFAULT_ACCOUNT, DEFAULT_PASSWORD, HpkSimulator
 
 pytestmark = pytest.mark.integration
 

@@ -17,9 +17,9 @@ import boto3
 import pytest
 from samtranslator.yaml_helper import yaml_parse
 
-from proxyhub.local.invoker import LocalInvoker, route_lambda_invokes_to
-from proxyhub.local.stack import LocalStack
-from proxyhub.local.template import SamTemplate
+from proxyhub_dev.local.invoker import LocalInvoker, route_lambda_invokes_to
+from proxyhub_dev.local.stack import LocalStack
+from proxyhub_dev.local.template import SamTemplate
 
 pytestmark = pytest.mark.integration
 

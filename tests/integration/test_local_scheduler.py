@@ -10,8 +10,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from proxyhub.local.scheduler import SchedulerEmulator
-from proxyhub.local.timescale import scaled_wait
+from proxyhub_dev.local.scheduler import SchedulerEmulator
+from proxyhub_dev.local.timescale import scaled_wait
 
 pytestmark = pytest.mark.integration
 

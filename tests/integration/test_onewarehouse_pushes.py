@@ -23,8 +23,8 @@ from proxyhub.errors import NotFoundError
 from proxyhub.orders import wiring as order_wiring
 from proxyhub.orders.models import InboundOrderCreate, OrderKind, OrderLineInput
 from proxyhub.request_log import ListRequestLogSink
-from proxyhub.simulators.onewarehouse import DEFAULT_APP_SECRET, DEFAULT_CALLBACK_KEY
 from proxyhub.tasks.model import TaskType
+from proxyhub_dev.simulators.onewarehouse import DEFAULT_APP_SECRET, DEFAULT_CALLBACK_KEY
 
 pytestmark = pytest.mark.integration
 pytest_plugins = ["onewarehouse_kit"]

@@ -16,9 +16,9 @@ from proxyhub.dal.sku_mapping_repository import list_sku_mappings
 from proxyhub.proxy.ports import PermanentProxyError, TransientProxyError
 from proxyhub.request_log import ListRequestLogSink
 from proxyhub.settings import Settings
-from proxyhub.simulators.hpk import HpkSimulator
 from proxyhub.skus.models import SkuSyncStatus
 from proxyhub.skus.sync import SkuSyncFailedError, SkuSyncService
+from proxyhub_dev.simulators.hpk import HpkSimulator
 
 pytestmark = pytest.mark.integration
 

@@ -7,7 +7,7 @@ import pytest
 from proxyhub.adapters.hpk import HpkClient, forget_cached_tokens
 from proxyhub.proxy.ports import ProxyConnection
 from proxyhub.request_log import ListRequestLogSink
-from proxyhub.simulators.hpk import DEFAULT_ACCOUNT, DEFAULT_PASSWORD, HpkSimulator, HpkSimulatorControl
+from proxyhub_dev.simulators.hpk import DEFAULT_ACCOUNT, DEFAULT_PASSWORD, HpkSimulator, HpkSimulatorControl
 
 
 @pytest.fixture(autouse=True)

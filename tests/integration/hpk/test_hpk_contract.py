@@ -33,7 +33,7 @@ from proxyhub.proxy.ports import (
 )
 from proxyhub.request_log import ListRequestLogSink
 from proxyhub.settings import Settings
-from proxyhub.simulators.hpk import DEFAULT_PASSWORD, HpkSimulator, HpkSimulatorControl
+from proxyhub_dev.simulators.hpk import DEFAULT_PASSWORD, HpkSimulator, HpkSimulatorControl
 
 pytestmark = pytest.mark.integration
 

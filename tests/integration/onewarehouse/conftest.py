@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from proxyhub.simulators.onewarehouse import OneWarehouseSimulator
+from proxyhub_dev.simulators.onewarehouse import OneWarehouseSimulator
 
 
 @pytest.fixture

@@ -33,17 +33,8 @@ from proxyhub.adapters.onewarehouse import (
 )
 from proxyhub.request_log import ListRequestLogSink
 from proxyhub.settings import Settings
-from proxyhub.simulators.http_base import BackgroundHttpServer, HttpReply, IncomingRequest, json_reply
-from proxyhub.simulators.onewarehouse import (
-    DEFAULT_APP_KEY,
-    DEFAULT_APP_SECRET,
-    DEFAULT_CALLBACK_KEY,
-    OneWarehouseSimulator,
-    SimulatorRefusal,
-)
 from proxyhub.upstream.ports import (
     InboundReceipt,
-    InMemoryNonceStore,
     MalformedPushError,
     OrderAccepted,
     OutboundShipment,
@@ -55,6 +46,15 @@ from proxyhub.upstream.ports import (
     UpstreamConfigurationError,
     UpstreamConnection,
     UpstreamRejection,
+)
+from proxyhub_dev.simulators.http_base import BackgroundHttpServer, HttpReply, IncomingRequest, json_reply
+from proxyhub_dev.simulators.nonces import InMemoryNonceStore
+from proxyhub_dev.simulators.onewarehouse import (
+    DEFAULT_APP_KEY,
+    DEFAULT_APP_SECRET,
+    DEFAULT_CALLBACK_KEY,
+    OneWarehouseSimulator,
+    SimulatorRefusal,
 )
 
 pytestmark = pytest.mark.integration
@@ -479,7 +479,7 @@ def test_the_simulator_runs_as_a_module() -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     process = subprocess.Popen(
-        [sys.executable, "-m", "proxyhub.simulators.onewarehouse", "--port", str(port)],
+        [sys.executable, "-m", "proxyhub_dev.simulators.onewarehouse", "--port", str(port)],
         stdout=subprocess.PIPE,
         text=True,
     )

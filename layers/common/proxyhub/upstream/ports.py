@@ -5,14 +5,12 @@ adapter in `proxyhub.adapters` that parses its pushes into these types, verifies
 maps its callback API and error codes to the errors below.
 """
 
-import threading
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Literal, NamedTuple, Protocol
 
-from proxyhub.clock import Clock, SystemClock
 from proxyhub.proxy.ports import LogContext
 from proxyhub.request_log import RequestLogSink
 
@@ -197,29 +195,6 @@ class NonceStore(Protocol):
     def remember(self, nonce: str, expires_at: datetime) -> bool:
         """Records the nonce until `expires_at`; False when it is already remembered (a replay)."""
         ...
-
-
-class InMemoryNonceStore:
-    """Nonces of one process, for tests and simulators; Lambda needs a shared store (DynamoDB)."""
-
-    def __init__(self, clock: Clock | None = None) -> None:
-        self._clock = clock or SystemClock()
-        self._lock = threading.Lock()
-        self._expiry_by_nonce: dict[str, datetime] = {}
-
-    def remember(self, nonce: str, expires_at: datetime) -> bool:
-        now = self._clock.now()
-        with self._lock:
-            self._forget_expired(now)
-            if nonce in self._expiry_by_nonce:
-                return False
-            self._expiry_by_nonce[nonce] = expires_at
-            return True
-
-    def _forget_expired(self, now: datetime) -> None:
-        expired = [nonce for nonce, expiry in self._expiry_by_nonce.items() if expiry <= now]
-        for nonce in expired:
-            del self._expiry_by_nonce[nonce]
 
 
 # --- callbacks -----------------------------------------------------------------------------------

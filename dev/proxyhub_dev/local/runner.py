@@ -10,22 +10,22 @@ from typing import TYPE_CHECKING
 
 import boto3
 
-from proxyhub.local.gateway import LocalHttpApi
-from proxyhub.local.invoker import LocalInvoker, route_lambda_invokes_to
-from proxyhub.local.scheduler import SchedulerEmulator
-from proxyhub.local.stack import LOCALHOST, LocalStack
-from proxyhub.local.stepfunctions import compress_state_machine_waits, stop_running_executions
-from proxyhub.local.template import DEFAULT_TEMPLATE_PATH, SamTemplate
 from proxyhub.settings import Settings
+from proxyhub_dev.local.gateway import LocalHttpApi
+from proxyhub_dev.local.invoker import LocalInvoker, route_lambda_invokes_to
+from proxyhub_dev.local.scheduler import SchedulerEmulator
+from proxyhub_dev.local.stack import LOCALHOST, LocalStack
+from proxyhub_dev.local.stepfunctions import compress_state_machine_waits, stop_running_executions
+from proxyhub_dev.local.template import DEFAULT_TEMPLATE_PATH, SamTemplate
 
 if TYPE_CHECKING:
-    from proxyhub.simulators.hpk import HpkSimulator
-    from proxyhub.simulators.onewarehouse import OneWarehouseSimulator
+    from proxyhub_dev.simulators.hpk import HpkSimulator
+    from proxyhub_dev.simulators.onewarehouse import OneWarehouseSimulator
 
 log = logging.getLogger(__name__)
 
-HPK_SIMULATOR_MODULE = "proxyhub.simulators.hpk"
-ONEWAREHOUSE_SIMULATOR_MODULE = "proxyhub.simulators.onewarehouse"
+HPK_SIMULATOR_MODULE = "proxyhub_dev.simulators.hpk"
+ONEWAREHOUSE_SIMULATOR_MODULE = "proxyhub_dev.simulators.onewarehouse"
 HPK_CALLBACK_ROUTE = ("POST", "/hpk/callbacks")
 
 
@@ -123,7 +123,7 @@ def _hpk_callbacks(stack: LocalStack, api_url: str) -> HpkCallbacks | None:
 def _start_hpk_simulator(port: int, callbacks: HpkCallbacks | None) -> "HpkSimulator | None":
     if not _available(HPK_SIMULATOR_MODULE):
         return None
-    from proxyhub.simulators.hpk import HpkSimulator
+    from proxyhub_dev.simulators.hpk import HpkSimulator
 
     if callbacks is None:
         return HpkSimulator(host=LOCALHOST, port=port).start()
@@ -134,7 +134,7 @@ def _start_hpk_simulator(port: int, callbacks: HpkCallbacks | None) -> "HpkSimul
 def _start_onewarehouse(port: int, api: LocalHttpApi) -> "OneWarehouseSimulator | None":
     if not _available(ONEWAREHOUSE_SIMULATOR_MODULE):
         return None
-    from proxyhub.simulators.onewarehouse import OneWarehouseSimulator
+    from proxyhub_dev.simulators.onewarehouse import OneWarehouseSimulator
 
     # Pushes go to the webhook routes of this stack's API.
     return OneWarehouseSimulator(host=LOCALHOST, port=port, target_base_url=api.base_url).start()

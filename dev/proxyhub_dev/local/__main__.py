@@ -8,11 +8,11 @@ import threading
 from datetime import timedelta
 from pathlib import Path
 
-from proxyhub.local.direct_resources import STATE_MACHINE
-from proxyhub.local.runner import LocalServices, run_local_stack
-from proxyhub.local.stack import LocalStack
-from proxyhub.local.template import DEFAULT_TEMPLATE_PATH
-from proxyhub.local.timescale import scaled_wait
+from proxyhub_dev.local.direct_resources import STATE_MACHINE
+from proxyhub_dev.local.runner import LocalServices, run_local_stack
+from proxyhub_dev.local.stack import LocalStack
+from proxyhub_dev.local.template import DEFAULT_TEMPLATE_PATH
+from proxyhub_dev.local.timescale import scaled_wait
 
 LOG_FORMAT = "%(asctime)s [local] %(message)s"
 
@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m proxyhub.local", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m proxyhub_dev.local", description=__doc__)
     parser.add_argument("--api-port", type=int, default=3000, help="HTTP API port (0: any free port)")
     parser.add_argument("--moto-port", type=int, default=0, help="moto (AWS stand-in) port; 0: any free port")
     parser.add_argument("--hpk-port", type=int, default=3100, help="HPK simulator port (0: any free port)")
@@ -64,7 +64,7 @@ def _log_runner_messages() -> None:
     """Runner messages go to stderr with a prefix; handlers log Powertools JSON to stdout."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter(LOG_FORMAT))
-    runner_logger = logging.getLogger("proxyhub.local")
+    runner_logger = logging.getLogger("proxyhub_dev.local")
     runner_logger.addHandler(handler)
     runner_logger.setLevel(logging.INFO)
     runner_logger.propagate = False
@@ -95,7 +95,7 @@ def _banner(services: LocalServices) -> str:
 def _hpk_line(services: LocalServices) -> str:
     if services.hpk is None:
         return "not started"
-    from proxyhub.simulators.hpk import DEFAULT_ACCOUNT, DEFAULT_PASSWORD
+    from proxyhub_dev.simulators.hpk import DEFAULT_ACCOUNT, DEFAULT_PASSWORD
 
     callbacks = services.hpk_callbacks
     pushes = f"callbacks to {callbacks.url}" if callbacks else "no callbacks"
@@ -105,7 +105,7 @@ def _hpk_line(services: LocalServices) -> str:
 def _onewarehouse_line(services: LocalServices) -> str:
     if services.onewarehouse is None:
         return "not started"
-    from proxyhub.simulators.onewarehouse import DEFAULT_APP_KEY, DEFAULT_APP_SECRET, DEFAULT_CALLBACK_KEY
+    from proxyhub_dev.simulators.onewarehouse import DEFAULT_APP_KEY, DEFAULT_APP_SECRET, DEFAULT_CALLBACK_KEY
 
     keys = f"app key {DEFAULT_APP_KEY} / secret {DEFAULT_APP_SECRET} / callback key {DEFAULT_CALLBACK_KEY}"
     return f"{services.onewarehouse_url}  (pushes to {services.api_url}/onewarehouse/...; {keys})"

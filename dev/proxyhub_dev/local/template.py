@@ -8,8 +8,8 @@ from typing import Any
 
 from samtranslator.yaml_helper import yaml_parse
 
-# layers/common/proxyhub/local/template.py -> the repository root holds template.yaml.
-DEFAULT_TEMPLATE_PATH = Path(__file__).resolve().parents[4] / "template.yaml"
+# layers/common/proxyhub_dev/local/template.py -> the repository root holds template.yaml.
+DEFAULT_TEMPLATE_PATH = Path(__file__).resolve().parents[3] / "template.yaml"
 
 SERVERLESS_FUNCTION = "AWS::Serverless::Function"
 DEFAULT_ROUTE = "$default"

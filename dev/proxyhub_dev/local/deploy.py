@@ -14,13 +14,13 @@ import boto3
 from samtranslator.translator.transform import transform
 from samtranslator.yaml_helper import yaml_parse
 
-from proxyhub.local.direct_resources import (
+from proxyhub_dev.local.direct_resources import (
     DirectResource,
     create_direct_resource,
     plan_direct_resources,
 )
-from proxyhub.local.intrinsics import pseudo_parameters, resolve_string, substitute_references
-from proxyhub.local.template import SamTemplate
+from proxyhub_dev.local.intrinsics import pseudo_parameters, resolve_string, substitute_references
+from proxyhub_dev.local.template import SamTemplate
 
 MOTO_ACCOUNT_ID = "123456789012"
 CODE_BUCKET = "proxyhub-local-code"

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import boto3
 
-from proxyhub.local.timescale import scaled_wait
+from proxyhub_dev.local.timescale import scaled_wait
 
 
 def compress_state_machine_waits(time_scale: float) -> Callable[[], None]:

@@ -18,8 +18,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from proxyhub.local.deploy import MOTO_ACCOUNT_ID
-from proxyhub.local.template import DEFAULT_ROUTE, HttpRoute
+from proxyhub_dev.local.deploy import MOTO_ACCOUNT_ID
+from proxyhub_dev.local.template import DEFAULT_ROUTE, HttpRoute
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import boto3
 
-from proxyhub.local.intrinsics import resolve_string
+from proxyhub_dev.local.intrinsics import resolve_string
 
 SCHEDULE_GROUP = "AWS::Scheduler::ScheduleGroup"
 SCHEDULE = "AWS::Scheduler::Schedule"

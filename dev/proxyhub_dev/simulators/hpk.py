@@ -2,7 +2,7 @@
 
 It implements /work/shared/docs/hpk-v5-contract.md with in-memory, thread-safe state, plus `/_sim/...`
 control endpoints that are never part of the HPK contract. Run it with
-`python -m proxyhub.simulators.hpk --port 3100`, or in-process with `HpkSimulator(port=0).start()`.
+`python -m proxyhub_dev.simulators.hpk --port 3100`, or in-process with `HpkSimulator(port=0).start()`.
 
 Choices the contract leaves open, which tests and tools rely on:
 - A refused login is HTTP 200 with code 40101 "invalid account or password"; a version other than
@@ -50,7 +50,7 @@ from urllib.parse import urlsplit
 
 from proxyhub.clock import Clock, SystemClock, from_iso, to_iso
 from proxyhub.observability import logger
-from proxyhub.simulators.http_base import (
+from proxyhub_dev.simulators.http_base import (
     BackgroundHttpServer,
     HttpReply,
     IncomingRequest,
@@ -1074,7 +1074,9 @@ class HpkSimulatorControl(JsonHttpClient):
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m proxyhub.simulators.hpk", description="HPK v5 simulator")
+    parser = argparse.ArgumentParser(
+        prog="python -m proxyhub_dev.simulators.hpk", description="HPK v5 simulator"
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=3100)
     parser.add_argument("--account", default=DEFAULT_ACCOUNT)

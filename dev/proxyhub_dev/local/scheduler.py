@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import boto3
 
 from proxyhub.clock import Clock, SystemClock
-from proxyhub.local.timescale import scaled_wait
+from proxyhub_dev.local.timescale import scaled_wait
 
 if TYPE_CHECKING:
     from mypy_boto3_scheduler import EventBridgeSchedulerClient

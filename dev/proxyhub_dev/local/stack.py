@@ -17,10 +17,10 @@ import boto3
 import httpx
 from moto.server import ThreadedMotoServer
 
-from proxyhub.local.deploy import DeployedStack, deploy_template
-from proxyhub.local.direct_resources import SCHEDULE, SCHEDULE_GROUP
-from proxyhub.local.invoker import DeployedFunction
-from proxyhub.local.template import SamTemplate
+from proxyhub_dev.local.deploy import DeployedStack, deploy_template
+from proxyhub_dev.local.direct_resources import SCHEDULE, SCHEDULE_GROUP
+from proxyhub_dev.local.invoker import DeployedFunction
+from proxyhub_dev.local.template import SamTemplate
 
 log = logging.getLogger(__name__)
 
@@ -207,7 +207,7 @@ def _forget_cached_services() -> None:
     """Settings and services are cached per container in module-level `lru_cache`s; a new stack is a
     new container, so every such cache in the application goes, whichever module composes what."""
     for name, module in list(sys.modules.items()):
-        if not name.startswith("proxyhub.") or name.startswith("proxyhub.local"):
+        if not name.startswith("proxyhub.") or name.startswith("proxyhub_dev.local"):
             continue
         for value in list(vars(module).values()):
             if isinstance(value, functools._lru_cache_wrapper):

@@ -4,7 +4,7 @@ It plays OneWarehouse as /work/shared/docs/onewarehouse-contract.md models it: i
 six pushes to a target (our API) and serves the three callback APIs with signature checks. It signs
 and verifies on its own rather than through `proxyhub.adapters.onewarehouse`, so a mistake in the
 adapter shows up as a failed contract test instead of being shared by both sides.
-Run it with `python -m proxyhub.simulators.onewarehouse --port 3200 --target http://127.0.0.1:3000`,
+Run it with `python -m proxyhub_dev.simulators.onewarehouse --port 3200 --target http://127.0.0.1:3000`,
 or in-process with `OneWarehouseSimulator(port=0).start()`.
 
 Choices the contract leaves open, which tests and tools rely on:
@@ -45,7 +45,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from proxyhub.clock import Clock, SystemClock, to_iso
-from proxyhub.simulators.http_base import (
+from proxyhub_dev.simulators.http_base import (
     BackgroundHttpServer,
     HttpReply,
     IncomingRequest,
@@ -53,7 +53,7 @@ from proxyhub.simulators.http_base import (
     json_reply,
     serve_until_terminated,
 )
-from proxyhub.upstream.ports import InMemoryNonceStore
+from proxyhub_dev.simulators.nonces import InMemoryNonceStore
 
 DEFAULT_APP_KEY = "ow-sandbox-key"
 DEFAULT_APP_SECRET = "ow-sandbox-secret"
@@ -514,7 +514,7 @@ class OneWarehouseSimulatorControl(JsonHttpClient):
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
-        prog="python -m proxyhub.simulators.onewarehouse", description="OneWarehouse simulator"
+        prog="python -m proxyhub_dev.simulators.onewarehouse", description="OneWarehouse simulator"
     )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=3200)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import httpx
 
-from proxyhub.local.demo_session import (
+from proxyhub_dev.local.demo_session import (
     DemoNames,
     DemoSession,
     DemoTargets,
@@ -30,10 +30,10 @@ from proxyhub.local.demo_session import (
     new_run_id,
     wait_until,
 )
-from proxyhub.local.template import SamTemplate
+from proxyhub_dev.local.template import SamTemplate
 
 if TYPE_CHECKING:
-    from proxyhub.simulators.onewarehouse import OneWarehouseSimulatorControl
+    from proxyhub_dev.simulators.onewarehouse import OneWarehouseSimulatorControl
 
 DEFAULT_API_URL = "http://127.0.0.1:3000"
 DEFAULT_HPK_URL = "http://127.0.0.1:3100"
@@ -307,13 +307,17 @@ class OneWarehouseScenario:
         return None
 
     def _simulator(self) -> "OneWarehouseSimulatorControl":
-        from proxyhub.simulators.onewarehouse import OneWarehouseSimulatorControl
+        from proxyhub_dev.simulators.onewarehouse import OneWarehouseSimulatorControl
 
         assert self._session.targets.onewarehouse_url is not None
         return OneWarehouseSimulatorControl(self._session.targets.onewarehouse_url)
 
     def _connect(self) -> None:
-        from proxyhub.simulators.onewarehouse import DEFAULT_APP_KEY, DEFAULT_APP_SECRET, DEFAULT_CALLBACK_KEY
+        from proxyhub_dev.simulators.onewarehouse import (
+            DEFAULT_APP_KEY,
+            DEFAULT_APP_SECRET,
+            DEFAULT_CALLBACK_KEY,
+        )
 
         connection = {
             "app_key": DEFAULT_APP_KEY,
@@ -414,7 +418,7 @@ def _exit_code(targets: DemoTargets, args: argparse.Namespace) -> int:
 
 @contextmanager
 def _stack_in_this_process(time_scale: float | None) -> Iterator[DemoTargets]:
-    from proxyhub.local.runner import run_local_stack
+    from proxyhub_dev.local.runner import run_local_stack
 
     with run_local_stack(time_scale=time_scale) as services, _quiet_handlers():
         if services.hpk_url is None:
@@ -453,7 +457,7 @@ def _answers(api_url: str) -> bool:
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m proxyhub.local.demo",
+        prog="python -m proxyhub_dev.local.demo",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -1,4 +1,4 @@
-"""The local runner: `python -m proxyhub.local` serves the whole stack without Docker or AWS.
+"""The local runner: `python -m proxyhub_dev.local` serves the whole stack without Docker or AWS.
 
 - `template`: reads template.yaml (functions, HTTP routes); the single source of truth.
 - `stack`: moto in this process with the template deployed into it (`LocalStack`).

@@ -64,7 +64,7 @@ class DemoSession:
     def __init__(self, targets: DemoTargets, names: DemoNames, out: TextIO, timeout_seconds: float) -> None:
         # Imported here, after an in-process stack has set the functions' environment (the
         # simulator module brings the handlers' logger with it).
-        from proxyhub.simulators.hpk import HpkSimulatorControl
+        from proxyhub_dev.simulators.hpk import HpkSimulatorControl
 
         self.targets = targets
         self.names = names
