@@ -1,0 +1,26 @@
+import { Navigate, Route, Routes } from 'react-router';
+import { ConsoleLayout } from './layout/ConsoleLayout';
+import { NotFoundPage } from './layout/NotFoundPage';
+import { LogsPage } from './logs/LogsPage';
+import { OneWarehousePage } from './onewarehouse/OneWarehousePage';
+import { ProxySystemsPage } from './proxySystems/ProxySystemsPage';
+import { SyncTasksPage, TaskDetailsRoute } from './tasks/SyncTasksPage';
+
+export function ConsoleRoutes() {
+  return (
+    <Routes>
+      <Route element={<ConsoleLayout />}>
+        <Route index element={<Navigate to="/tasks" replace />} />
+        <Route path="tasks" element={<SyncTasksPage />}>
+          <Route path=":taskId" element={<TaskDetailsRoute />} />
+        </Route>
+        <Route path="proxy-systems" element={<ProxySystemsPage />} />
+        <Route path="proxy-systems/:code" element={<ProxySystemsPage />} />
+        <Route path="logs" element={<LogsPage />} />
+        <Route path="onewarehouse" element={<Navigate to="/onewarehouse/sandbox" replace />} />
+        <Route path="onewarehouse/:environment" element={<OneWarehousePage />} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}

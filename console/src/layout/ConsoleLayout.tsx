@@ -1,0 +1,53 @@
+import {
+  ApiOutlined,
+  ClusterOutlined,
+  FileSearchOutlined,
+  ShopOutlined,
+  SyncOutlined,
+} from '@ant-design/icons';
+import { Layout, Menu, Typography } from 'antd';
+import { Link, Outlet, useLocation } from 'react-router';
+
+const PAGES = [
+  { path: '/tasks', label: 'Sync Tasks', icon: <SyncOutlined /> },
+  { path: '/proxy-systems', label: 'Proxy Warehouse System', icon: <ClusterOutlined /> },
+  { path: '/logs', label: 'Logs', icon: <FileSearchOutlined /> },
+  { path: '/onewarehouse', label: 'OneWarehouse', icon: <ShopOutlined /> },
+];
+
+/** GWMS-style frame: the Proxy Warehouse module in the left sidebar, the page on the right. */
+export function ConsoleLayout() {
+  const { pathname } = useLocation();
+  const selected = PAGES.find((page) => pathname === page.path || pathname.startsWith(`${page.path}/`));
+  return (
+    <Layout className="console-layout">
+      <Layout.Sider width={232} breakpoint="lg" collapsedWidth={0} theme="dark">
+        <div className="console-brand">
+          <ApiOutlined /> <Typography.Text strong>GWMS Console</Typography.Text>
+        </div>
+        <Menu
+          theme="dark"
+          mode="inline"
+          selectedKeys={selected ? [selected.path] : []}
+          defaultOpenKeys={['proxy-warehouse']}
+          items={[
+            {
+              key: 'proxy-warehouse',
+              label: 'Proxy Warehouse',
+              children: PAGES.map((page) => ({
+                key: page.path,
+                icon: page.icon,
+                label: <Link to={page.path}>{page.label}</Link>,
+              })),
+            },
+          ]}
+        />
+      </Layout.Sider>
+      <Layout>
+        <Layout.Content className="console-content">
+          <Outlet />
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}

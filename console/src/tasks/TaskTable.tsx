@@ -1,0 +1,64 @@
+import { Button, Empty, Table } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import type { To } from 'react-router';
+import type { Task } from '../api/types';
+import { ExecutionSummaryCell, OrderNoCell, RouteInfoCell, TimeCell, TypeCell } from './TaskCells';
+import { TaskStatusTag } from './TaskStatusTag';
+
+export const NO_TASKS_TEXT =
+  'No sync tasks match these filters. Tasks appear here once an inbound/outbound order, cancel or inventory sync is pushed to a proxy warehouse.';
+
+interface TaskTableProps {
+  tasks: Task[];
+  loading: boolean;
+  detailsLink: (taskId: string) => To;
+  onSyncNow: (taskId: string) => void;
+}
+
+export function TaskTable({ tasks, loading, detailsLink, onSyncNow }: TaskTableProps) {
+  const columns: ColumnsType<Task> = [
+    {
+      title: 'Order No.',
+      key: 'order_no',
+      width: 220,
+      render: (_, task) => <OrderNoCell task={task} detailsLink={detailsLink(task.task_id)} />,
+    },
+    { title: 'Type', key: 'type', width: 150, render: (_, task) => <TypeCell task={task} /> },
+    {
+      title: 'Status',
+      dataIndex: 'status',
+      width: 140,
+      render: (_, task) => <TaskStatusTag status={task.status} />,
+    },
+    { title: 'Route Info', key: 'route', width: 190, render: (_, task) => <RouteInfoCell task={task} /> },
+    {
+      title: 'Execution Summary',
+      key: 'summary',
+      render: (_, task) => <ExecutionSummaryCell task={task} />,
+    },
+    { title: 'Time', key: 'time', width: 270, render: (_, task) => <TimeCell task={task} /> },
+    {
+      title: 'Actions',
+      key: 'actions',
+      width: 110,
+      fixed: 'right',
+      render: (_, task) =>
+        task.can_sync_now && (
+          <Button type="link" size="small" onClick={() => onSyncNow(task.task_id)}>
+            Sync Now
+          </Button>
+        ),
+    },
+  ];
+  return (
+    <Table<Task>
+      rowKey="task_id"
+      columns={columns}
+      dataSource={tasks}
+      loading={loading}
+      pagination={false}
+      scroll={{ x: 1300 }}
+      locale={{ emptyText: <Empty description={NO_TASKS_TEXT} /> }}
+    />
+  );
+}

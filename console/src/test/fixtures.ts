@@ -1,0 +1,80 @@
+import type { Overview, Task, TaskDetail, WarehouseMapping } from '../api/types';
+
+export function aTask(overrides: Partial<Task> = {}): Task {
+  return {
+    task_id: 'T-1001',
+    task_type: 'create',
+    business_type: 'inbound',
+    status: 'waiting',
+    order_no: 'IN-1001',
+    third_party_order_no: 'HPK-IN-77',
+    gwms_warehouse_code: 'GW-LA',
+    proxy_warehouse_code: 'HPK-LA1',
+    system_code: 'HPK01',
+    execution_summary: 'Waiting for HPK to complete the inbound',
+    error_message: null,
+    request_id: 'req-1',
+    attempts: 2,
+    consecutive_failures: 0,
+    created_at: '2026-06-04T08:32:00.000000Z',
+    last_executed_at: '2026-06-04T09:02:00.000000Z',
+    next_execution_at: '2026-06-04T09:32:00.000000Z',
+    can_sync_now: true,
+    ...overrides,
+  };
+}
+
+export function aTaskDetail(overrides: Partial<TaskDetail> = {}): TaskDetail {
+  return { ...aTask(), system_name: 'Hipacking LA', system_type: 'HPK', ...overrides };
+}
+
+export function anOverview(overrides: Partial<Overview> = {}): Overview {
+  return {
+    primary: [
+      { key: 'backlog', label: 'Backlog', count: 4, colour: 'yellow', filter: { status: 'pending,waiting' } },
+      { key: 'running', label: 'Running', count: 1, colour: 'blue', filter: { status: 'running' } },
+      { key: 'manual', label: 'Manual handling', count: 2, colour: 'red', filter: { status: 'manual' } },
+    ],
+    secondary: [
+      {
+        key: 'success_today',
+        label: 'Succeeded today (UTC)',
+        count: 9,
+        colour: 'blue',
+        filter: { status: 'success', updated_from: '2026-06-04' },
+      },
+      {
+        key: 'cancelled_today',
+        label: 'Cancelled today (UTC)',
+        count: 0,
+        colour: 'blue',
+        filter: { status: 'cancelled', updated_from: '2026-06-04' },
+      },
+      { key: 'overdue', label: 'Overdue (schedule missed)', count: 1, colour: 'red', filter: { overdue: 'true' } },
+    ],
+    oldest_waiting: {
+      task_id: 'T-0001',
+      order_no: 'IN-0001',
+      created_at: '2026-06-02T08:00:00.000000Z',
+      waiting_hours: 48.5,
+      colour: 'yellow',
+    },
+    reminders: ['2 task(s) need manual handling: fix the cause, then use Sync Now'],
+    approximate: false,
+    ...overrides,
+  };
+}
+
+export function aWarehouseMapping(overrides: Partial<WarehouseMapping> = {}): WarehouseMapping {
+  return {
+    system_code: 'HPK01',
+    proxy_warehouse_code: 'HPK-LA1',
+    gwms_warehouse_code: 'GW-LA',
+    virtual_putaway_location: 'HPK-VPA',
+    defective_location: 'HPK-DEF',
+    complete: true,
+    missing: [],
+    updated_at: '2026-06-04T08:00:00.000000Z',
+    ...overrides,
+  };
+}

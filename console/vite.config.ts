@@ -1,0 +1,23 @@
+/// <reference types="vitest/config" />
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+// Served at https://<host>/console/ on the API's own origin, so the API is called at /v1/... directly.
+export default defineConfig({
+  base: '/console/',
+  plugins: [react()],
+  build: { outDir: 'dist' },
+  server: {
+    proxy: { '/v1': 'http://127.0.0.1:3000' },
+  },
+  preview: {
+    proxy: { '/v1': 'http://127.0.0.1:3000' },
+  },
+  test: {
+    environment: 'jsdom',
+    setupFiles: ['./src/test/setup.ts'],
+    // A zone far from UTC makes the local/UTC date rendering observable in tests.
+    env: { TZ: 'Asia/Shanghai' },
+    testTimeout: 20_000,
+  },
+});
