@@ -7,8 +7,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, Field
 
 from proxyhub.errors import ConflictError, NotFoundError
-from proxyhub.inventory.wiring import inventory_sync_service
 from proxyhub.observability import logger, metrics, tracer
+from proxyhub.wiring import container
 
 
 class ScheduledSync(BaseModel):
@@ -23,7 +23,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     request = ScheduledSync.model_validate(event)
     logger.append_keys(system_code=request.system_code, proxy_warehouse_code=request.proxy_warehouse_code)
     try:
-        task = inventory_sync_service().start(
+        task = container().inventory_sync_service.start(
             request.system_code, request.proxy_warehouse_code, request_id=context.aws_request_id
         )
     except (ConflictError, NotFoundError) as refusal:

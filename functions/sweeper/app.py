@@ -12,7 +12,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from proxyhub.observability import logger, metrics, tracer
-from proxyhub.tasks.wiring import task_engine
+from proxyhub.wiring import container
 
 # More overdue tasks than this wait for the next sweep, five minutes later.
 SWEEP_LIMIT = 500
@@ -22,7 +22,7 @@ SWEEP_LIMIT = 500
 @metrics.log_metrics
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    task_ids = task_engine().sweep(SWEEP_LIMIT)
+    task_ids = container().task_engine.sweep(SWEEP_LIMIT)
     if task_ids:
         logger.warning("Overdue tasks sent to the runner", extra={"task_ids": task_ids})
     metrics.add_metric(name="OverdueTasksSwept", unit=MetricUnit.Count, value=len(task_ids))

@@ -6,9 +6,9 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, Field
 
+from proxyhub.models.tasks import Trigger
 from proxyhub.observability import logger, metrics, tracer
-from proxyhub.tasks.model import Trigger
-from proxyhub.tasks.wiring import task_engine
+from proxyhub.wiring import container
 
 
 class RunRequest(BaseModel):
@@ -25,5 +25,7 @@ class RunRequest(BaseModel):
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     request = RunRequest.model_validate(event)
     logger.append_keys(task_id=request.task_id, trigger=request.trigger.value)
-    result = task_engine().run_task(request.task_id, request.trigger, request_id=context.aws_request_id)
+    result = container().task_engine.run_task(
+        request.task_id, request.trigger, request_id=context.aws_request_id
+    )
     return result.as_dict(waits=request.waits)

@@ -19,19 +19,19 @@ from tasks_moto_kit import fakes
 
 from proxyhub.adapters.hpk import forget_cached_tokens
 from proxyhub.api import dependencies
-from proxyhub.config.models import (
+from proxyhub.models.config import (
     ChannelMappingInput,
     CustomerInput,
     ProxySystemCreate,
     SkuInput,
     WarehouseMappingInput,
 )
+from proxyhub.models.orders import Order, OrderKind
+from proxyhub.models.tasks import Task, Trigger
 from proxyhub.orders import wiring as order_wiring
-from proxyhub.orders.models import Order, OrderKind
 from proxyhub.settings import Settings, get_settings
 from proxyhub.tasks import wiring as task_wiring
 from proxyhub.tasks.engine import RunResult
-from proxyhub.tasks.model import Task, Trigger
 from proxyhub.tasks.ports import LogSearch, StoredRequestLog
 from proxyhub.upstream.connections import ConnectionInput
 from proxyhub_dev.local.gateway import LocalHttpApi

@@ -9,12 +9,12 @@ from typing import Any
 
 from proxyhub.dal.request_log_store import DynamoRequestLogStore
 from proxyhub.dal.task_repository import DynamoTaskRepository
+from proxyhub.models.tasks import BusinessType, Route, Task, TaskType
 from proxyhub.request_log import RequestLogRecord
 from proxyhub.settings import Settings
 from proxyhub.tasks import wiring
 from proxyhub.tasks.engine import TaskEngine
 from proxyhub.tasks.executors import ExecutorRegistry
-from proxyhub.tasks.model import BusinessType, Route, Task, TaskType
 from proxyhub.tasks.policy import TaskPolicy
 from proxyhub.tasks.ports import DomainEvents, TaskInvoker, TaskScheduler
 

@@ -9,21 +9,21 @@ import pytest
 
 from proxyhub.adapters.hpk import HpkClient, forget_cached_tokens, hpk_client_factory
 from proxyhub.clock import to_iso
-from proxyhub.config.models import ProxySystemCreate, SkuInput, WarehouseMappingInput
 from proxyhub.config.proxy_clients import ProxyClientProvider
 from proxyhub.config.service import ConfigService
 from proxyhub.dal import ledger_repository, snapshot_repository
 from proxyhub.dal.secrets import SecretsManagerStore
 from proxyhub.dal.task_repository import DynamoTaskRepository
 from proxyhub.errors import ConflictError
-from proxyhub.inventory.ledger import BatchKey, StockDelta
 from proxyhub.inventory.sync import EngineOpenTasks, InventorySyncExecutor, InventorySyncService
+from proxyhub.models.config import ProxySystemCreate, SkuInput, WarehouseMappingInput
+from proxyhub.models.inventory import BatchKey, StockDelta
+from proxyhub.models.tasks import BusinessType, Route, Task, TaskStatus, TaskType, Trigger
 from proxyhub.proxy.ports import ProxyConnection
 from proxyhub.request_log import ListRequestLogSink
 from proxyhub.settings import Settings
 from proxyhub.tasks.engine import TaskEngine
 from proxyhub.tasks.executors import ExecutionContext, ExecutorRegistry
-from proxyhub.tasks.model import BusinessType, Route, Task, TaskStatus, TaskType, Trigger
 from proxyhub.tasks.outcomes import Done, NotYet, Outcome
 from proxyhub.tasks.policy import TaskPolicy
 from proxyhub_dev.simulators.hpk import DEFAULT_ACCOUNT, DEFAULT_PASSWORD, HpkSimulator

@@ -15,10 +15,10 @@ from onewarehouse_kit import (
 )
 
 from proxyhub.dal import order_repository
-from proxyhub.orders.models import Order, OrderKind, OrderStatus
+from proxyhub.models.orders import Order, OrderKind, OrderStatus
+from proxyhub.models.tasks import Task, TaskStatus, TaskType, Trigger
 from proxyhub.request_log import ListRequestLogSink
 from proxyhub.tasks import wiring as task_wiring
-from proxyhub.tasks.model import Task, TaskStatus, TaskType, Trigger
 from proxyhub.upstream import notify
 
 pytestmark = pytest.mark.integration

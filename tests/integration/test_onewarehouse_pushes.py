@@ -20,10 +20,10 @@ from onewarehouse_kit import (
 
 from proxyhub.dal import config_repository
 from proxyhub.errors import NotFoundError
+from proxyhub.models.orders import InboundOrderCreate, OrderKind, OrderLineInput
+from proxyhub.models.tasks import TaskType
 from proxyhub.orders import wiring as order_wiring
-from proxyhub.orders.models import InboundOrderCreate, OrderKind, OrderLineInput
 from proxyhub.request_log import ListRequestLogSink
-from proxyhub.tasks.model import TaskType
 from proxyhub_dev.simulators.onewarehouse import DEFAULT_APP_SECRET, DEFAULT_CALLBACK_KEY
 
 pytestmark = pytest.mark.integration

@@ -17,13 +17,13 @@ from proxyhub.adapters.hpk import forget_cached_tokens, sign_hpk_callback
 from proxyhub.api import dependencies
 from proxyhub.aws.cancel_backoff import CancelBackoffStarter
 from proxyhub.dal import order_repository
+from proxyhub.models.orders import OrderKind
+from proxyhub.models.tasks import Trigger
 from proxyhub.orders import wiring as order_wiring
-from proxyhub.orders.models import OrderKind
 from proxyhub.orders.service import confirm_cancelled
 from proxyhub.settings import Settings
 from proxyhub.tasks import wiring as task_wiring
 from proxyhub.tasks.engine import TaskEngine
-from proxyhub.tasks.model import Trigger
 from proxyhub.webhooks import hpk_callbacks
 from proxyhub_dev.local.invoker import DeployedFunction, LocalInvoker, route_lambda_invokes_to
 from proxyhub_dev.local.stepfunctions import compress_state_machine_waits

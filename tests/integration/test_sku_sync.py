@@ -8,15 +8,15 @@ import pytest
 
 from proxyhub.adapters.hpk import forget_cached_tokens, hpk_client_factory
 from proxyhub.clock import SystemClock
-from proxyhub.config.models import ProxySystemCreate, SkuInput
 from proxyhub.config.proxy_clients import ProxyClientProvider
 from proxyhub.config.service import ConfigService
 from proxyhub.dal.secrets import SecretsManagerStore
 from proxyhub.dal.sku_mapping_repository import list_sku_mappings
+from proxyhub.models.config import ProxySystemCreate, SkuInput
+from proxyhub.models.skus import SkuSyncStatus
 from proxyhub.proxy.ports import PermanentProxyError, TransientProxyError
 from proxyhub.request_log import ListRequestLogSink
 from proxyhub.settings import Settings
-from proxyhub.skus.models import SkuSyncStatus
 from proxyhub.skus.sync import SkuSyncFailedError, SkuSyncService
 from proxyhub_dev.simulators.hpk import HpkSimulator
 

@@ -13,9 +13,9 @@ from tasks_moto_kit import START, MotoKit, log_record, moto_kit
 from proxyhub.dal.request_log_store import RequestLogItem
 from proxyhub.dal.task_repository import COUNTERS_PK, TaskCounterItem
 from proxyhub.errors import InvalidInputError
+from proxyhub.models.tasks import BusinessType, Route, Task, TaskStatus, TaskType, Trigger
 from proxyhub.settings import Settings
 from proxyhub.tasks.executors import ExecutionContext
-from proxyhub.tasks.model import BusinessType, Route, Task, TaskStatus, TaskType, Trigger
 from proxyhub.tasks.outcomes import Cancelled, Done, FailedPermanent, NotYet, Outcome
 from proxyhub.tasks.ports import LogSearch, TaskFilter
 

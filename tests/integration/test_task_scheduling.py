@@ -13,9 +13,9 @@ from tasks_moto_kit import START, LambdaContext, MotoKit, fakes, load_handler, m
 
 from proxyhub.aws.lambda_invoker import LambdaTaskInvoker
 from proxyhub.aws.scheduler import EventBridgeTaskScheduler
+from proxyhub.models.tasks import BusinessType, TaskType, Trigger
 from proxyhub.settings import Settings
 from proxyhub.tasks import wiring
-from proxyhub.tasks.model import BusinessType, TaskType, Trigger
 from proxyhub.tasks.outcomes import Done, FailedTransient, NotYet
 
 pytestmark = pytest.mark.integration

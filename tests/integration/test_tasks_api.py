@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from tasks_moto_kit import LambdaContext, fakes, load_handler, log_record, patch_wiring
 
+from proxyhub.models.tasks import BusinessType, Route, Task, TaskStatus, TaskType, Trigger
 from proxyhub.settings import Settings
 from proxyhub.tasks import wiring
-from proxyhub.tasks.model import BusinessType, Route, Task, TaskStatus, TaskType, Trigger
 from proxyhub.tasks.outcomes import Cancelled, Done, FailedPermanent, NotYet
 
 pytestmark = pytest.mark.integration

@@ -5,7 +5,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from proxyhub.inventory.ledger import BatchKey, LedgerBatch
 from proxyhub.inventory.reconcile import (
     Correction,
     CorrectionTotals,
@@ -19,6 +18,7 @@ from proxyhub.inventory.reconcile import (
     observations,
     summary_text,
 )
+from proxyhub.models.inventory import BatchKey, LedgerBatch
 
 pytestmark = pytest.mark.unit
 

@@ -4,13 +4,13 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from fakes_tasks import ROUTE, START, EngineKit, engine_kit
+from fakes import ROUTE, START, EngineKit, engine_kit
 
 from proxyhub.errors import ConflictError, NotFoundError, SystemConfigurationError
+from proxyhub.models.tasks import BusinessType, Task, TaskStatus, TaskType, Trigger
 from proxyhub.proxy.ports import TransientProxyError
 from proxyhub.request_log import RequestLogRecord
 from proxyhub.tasks.executors import ExecutionContext
-from proxyhub.tasks.model import BusinessType, Task, TaskStatus, TaskType, Trigger
 from proxyhub.tasks.outcomes import Done, FailedTransient, NeedsManual, NotYet, Outcome
 
 pytestmark = pytest.mark.unit

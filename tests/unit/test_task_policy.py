@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from proxyhub.models.tasks import BusinessType, Task, TaskStatus, TaskType, Trigger
 from proxyhub.settings import Settings
-from proxyhub.tasks.model import BusinessType, Task, TaskStatus, TaskType, Trigger
 from proxyhub.tasks.outcomes import (
     Cancelled,
     Done,

@@ -35,3 +35,28 @@ class SystemConfigurationError(DomainError):
     def __init__(self, cause: str) -> None:
         super().__init__(f"System configuration error: {cause}")
         self.cause = cause
+
+
+class VendorError(Exception):
+    """Base of every error a vendor adapter raises, a proxy warehouse's or an upstream platform's;
+    `message` is safe to show to operators."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class TransientVendorError(VendorError):
+    """Worth retrying later: 5xx, rate limits, timeouts, transport errors, malformed replies."""
+
+    def __init__(self, message: str, retry_after_seconds: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
+
+
+class VendorConfigurationError(VendorError):
+    """Wrong endpoint, keys or credentials: no retry helps until an operator fixes the connection."""
+
+    def __init__(self, cause: str) -> None:
+        super().__init__(f"System configuration error: {cause}")
+        self.cause = cause

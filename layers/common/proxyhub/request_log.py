@@ -1,7 +1,7 @@
 """Request-log records: every HTTP exchange with a vendor, redacted and size-capped.
 
 Adapters produce records and hand them to a `RequestLogSink`; where they are stored is the
-task engine's concern (DynamoDB with a TTL in AWS, a list in tests).
+composition root's choice (DynamoDB with a TTL in AWS, a list in tests).
 """
 
 import contextlib
@@ -38,16 +38,6 @@ class RequestLogRecord:
 
 class RequestLogSink(Protocol):
     def record(self, entry: RequestLogRecord) -> None: ...
-
-
-class ListRequestLogSink:
-    """In-memory sink, for tests and for callers that store records in a batch later."""
-
-    def __init__(self) -> None:
-        self.records: list[RequestLogRecord] = []
-
-    def record(self, entry: RequestLogRecord) -> None:
-        self.records.append(entry)
 
 
 @functools.lru_cache(maxsize=1024)

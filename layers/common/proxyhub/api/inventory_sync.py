@@ -7,9 +7,9 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import BaseModel
 
-from proxyhub.api.dependencies import inventory_sync_service
 from proxyhub.clock import to_iso
-from proxyhub.dal.snapshot_repository import SnapshotEntry
+from proxyhub.models.inventory import SnapshotEntry
+from proxyhub.wiring import container
 
 router = Router()
 
@@ -69,7 +69,7 @@ class SnapshotPage(BaseModel):
 def start_inventory_sync(code: CodePath, proxy_warehouse_code: CodePath) -> tuple[SyncStarted, int]:
     """Starts a sync now; 409 when a dedicated location is missing or a sync of the warehouse runs."""
     request_id = (router.current_event.get("requestContext") or {}).get("requestId")
-    task = inventory_sync_service().start(code, proxy_warehouse_code, request_id=request_id)
+    task = container().inventory_sync_service.start(code, proxy_warehouse_code, request_id=request_id)
     return SyncStarted(task_id=task.task_id), HTTPStatus.ACCEPTED.value
 
 
@@ -80,5 +80,5 @@ def get_inventory_snapshot(
     cursor: CursorQuery = None,
 ) -> SnapshotPage:
     """The proxy warehouse's stock as the sync task saw it, line by line in the proxy's order."""
-    entries, next_cursor = inventory_sync_service().snapshot(task_id, limit, cursor)
+    entries, next_cursor = container().inventory_sync_service.snapshot(task_id, limit, cursor)
     return SnapshotPage(items=[SnapshotLineView.of(entry) for entry in entries], next_cursor=next_cursor)

@@ -3,8 +3,8 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 
-from proxyhub.api.dependencies import config_service
-from proxyhub.config.models import Customer, CustomerInput, Sku, SkuInput
+from proxyhub.models.config import Customer, CustomerInput, Sku, SkuInput
+from proxyhub.wiring import container
 
 router = Router()
 
@@ -13,19 +13,19 @@ CodePath = Annotated[str, Path(min_length=1, max_length=64)]
 
 @router.put("/v1/skus/<gsku>", tags=["GSKU master data"])
 def put_sku(gsku: CodePath, data: Annotated[SkuInput, Body()]) -> Sku:
-    return config_service().put_sku(gsku, data)
+    return container().config_service.put_sku(gsku, data)
 
 
 @router.get("/v1/skus/<gsku>", tags=["GSKU master data"])
 def get_sku(gsku: CodePath) -> Sku:
-    return config_service().get_sku(gsku)
+    return container().config_service.get_sku(gsku)
 
 
 @router.put("/v1/customers/<code>", tags=["Customers"])
 def put_customer(code: CodePath, data: Annotated[CustomerInput, Body()]) -> Customer:
-    return config_service().put_customer(code, data)
+    return container().config_service.put_customer(code, data)
 
 
 @router.get("/v1/customers/<code>", tags=["Customers"])
 def get_customer(code: CodePath) -> Customer:
-    return config_service().get_customer(code)
+    return container().config_service.get_customer(code)

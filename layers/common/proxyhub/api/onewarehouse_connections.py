@@ -5,11 +5,9 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 from pydantic import BaseModel
 
-from proxyhub.adapters.onewarehouse import TOPIC_PATHS
-from proxyhub.api.dependencies import connection_service
-from proxyhub.settings import get_settings
 from proxyhub.upstream.connections import Connection, ConnectionInput, Environment
 from proxyhub.upstream.ports import PushTopic
+from proxyhub.wiring import container
 
 router = Router()
 
@@ -20,12 +18,12 @@ EnvironmentPath = Annotated[Environment, Path()]
 def put_onewarehouse_connection(
     environment: EnvironmentPath, data: Annotated[ConnectionInput, Body()]
 ) -> Connection:
-    return connection_service().put(environment, data)
+    return container().connection_service.put(environment, data)
 
 
 @router.get("/v1/onewarehouse/connections/<environment>", tags=["OneWarehouse"])
 def get_onewarehouse_connection(environment: EnvironmentPath) -> Connection:
-    return connection_service().get(environment)
+    return container().connection_service.get(environment)
 
 
 class PushUrl(BaseModel):
@@ -42,9 +40,7 @@ def list_onewarehouse_push_urls() -> PushUrls:
     """The six URLs to hand OneWarehouse, one per push, on this API's own address."""
     event = cast(APIGatewayProxyEventV2, router.current_event)
     scheme = event.headers.get("x-forwarded-proto") or "https"
-    base_url = get_settings().webhook_base_url or f"{scheme}://{event.request_context.domain_name}"
-    return PushUrls(
-        items=[
-            PushUrl(topic=topic, url=f"{base_url}/onewarehouse/{path}") for topic, path in TOPIC_PATHS.items()
-        ]
-    )
+    components = container()
+    base_url = components.settings.webhook_base_url or f"{scheme}://{event.request_context.domain_name}"
+    urls = components.push_service.push_urls(base_url)
+    return PushUrls(items=[PushUrl(topic=topic, url=url) for topic, url in urls.items()])

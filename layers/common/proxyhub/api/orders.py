@@ -4,8 +4,8 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 
-from proxyhub.api.dependencies import api_request_log, order_service
-from proxyhub.orders.models import CancelRequest, InboundOrderCreate, Order, OrderKind, OutboundOrderCreate
+from proxyhub.models.orders import CancelRequest, InboundOrderCreate, Order, OrderKind, OutboundOrderCreate
+from proxyhub.wiring import container
 
 router = Router()
 
@@ -19,12 +19,12 @@ def _created_or_repeat(order: Order, created: bool) -> tuple[dict[str, Any], int
 
 @router.post("/v1/inbound-orders", tags=["Orders"])
 def create_inbound_order(data: Annotated[InboundOrderCreate, Body()]) -> tuple[dict[str, Any], int]:
-    return _created_or_repeat(*order_service().create_inbound(data))
+    return _created_or_repeat(*container().order_service.create_inbound(data))
 
 
 @router.get("/v1/inbound-orders/<order_no>", tags=["Orders"])
 def get_inbound_order(order_no: OrderNoPath) -> Order:
-    return order_service().get(OrderKind.INBOUND, order_no)
+    return container().order_service.get(OrderKind.INBOUND, order_no)
 
 
 @router.post("/v1/inbound-orders/<order_no>/cancel", tags=["Orders"])
@@ -32,17 +32,17 @@ def cancel_inbound_order(
     order_no: OrderNoPath, data: Annotated[CancelRequest | None, Body()] = None
 ) -> Order:
     reason = (data or CancelRequest()).reason
-    return order_service().cancel(OrderKind.INBOUND, order_no, reason, api_request_log())
+    return container().order_service.cancel(OrderKind.INBOUND, order_no, reason)
 
 
 @router.post("/v1/outbound-orders", tags=["Orders"])
 def create_outbound_order(data: Annotated[OutboundOrderCreate, Body()]) -> tuple[dict[str, Any], int]:
-    return _created_or_repeat(*order_service().create_outbound(data))
+    return _created_or_repeat(*container().order_service.create_outbound(data))
 
 
 @router.get("/v1/outbound-orders/<order_no>", tags=["Orders"])
 def get_outbound_order(order_no: OrderNoPath) -> Order:
-    return order_service().get(OrderKind.OUTBOUND, order_no)
+    return container().order_service.get(OrderKind.OUTBOUND, order_no)
 
 
 @router.post("/v1/outbound-orders/<order_no>/cancel", tags=["Orders"])
@@ -50,4 +50,4 @@ def cancel_outbound_order(
     order_no: OrderNoPath, data: Annotated[CancelRequest | None, Body()] = None
 ) -> Order:
     reason = (data or CancelRequest()).reason
-    return order_service().cancel(OrderKind.OUTBOUND, order_no, reason, api_request_log())
+    return container().order_service.cancel(OrderKind.OUTBOUND, order_no, reason)

@@ -4,8 +4,8 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 
-from proxyhub.api.dependencies import config_service
-from proxyhub.config.models import ProxySystem, ProxySystemCreate, ProxySystemUpdate
+from proxyhub.models.config import ProxySystem, ProxySystemCreate, ProxySystemUpdate
+from proxyhub.wiring import container
 
 router = Router()
 
@@ -14,25 +14,25 @@ CodePath = Annotated[str, Path(min_length=1, max_length=64)]
 
 @router.post("/v1/proxy-systems", tags=["Proxy systems"])
 def create_proxy_system(data: Annotated[ProxySystemCreate, Body()]) -> tuple[dict, int]:
-    return config_service().create_proxy_system(data).model_dump(), HTTPStatus.CREATED.value
+    return container().config_service.create_proxy_system(data).model_dump(), HTTPStatus.CREATED.value
 
 
 @router.get("/v1/proxy-systems", tags=["Proxy systems"])
 def list_proxy_systems() -> dict[str, list[ProxySystem]]:
-    return {"items": config_service().list_proxy_systems()}
+    return {"items": container().config_service.list_proxy_systems()}
 
 
 @router.get("/v1/proxy-systems/<code>", tags=["Proxy systems"])
 def get_proxy_system(code: CodePath) -> ProxySystem:
-    return config_service().get_proxy_system(code)
+    return container().config_service.get_proxy_system(code)
 
 
 @router.put("/v1/proxy-systems/<code>", tags=["Proxy systems"])
 def update_proxy_system(code: CodePath, data: Annotated[ProxySystemUpdate, Body()]) -> ProxySystem:
-    return config_service().update_proxy_system(code, data)
+    return container().config_service.update_proxy_system(code, data)
 
 
 @router.delete("/v1/proxy-systems/<code>", tags=["Proxy systems"])
 def delete_proxy_system(code: CodePath) -> tuple[dict, int]:
-    config_service().delete_proxy_system(code)
+    container().config_service.delete_proxy_system(code)
     return {"message": f"Proxy system {code} deleted"}, HTTPStatus.OK.value

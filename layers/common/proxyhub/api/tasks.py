@@ -10,12 +10,11 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import BaseModel
 
 from proxyhub.clock import to_iso
-from proxyhub.dal.config_repository import find_proxy_system
 from proxyhub.errors import InvalidInputError
-from proxyhub.tasks import wiring
-from proxyhub.tasks.model import BusinessType, Task, TaskStatus, TaskType
-from proxyhub.tasks.overview import Metric, Overview, build_overview
+from proxyhub.models.tasks import BusinessType, Task, TaskStatus, TaskType
+from proxyhub.tasks.overview import Metric, Overview
 from proxyhub.tasks.ports import LogSearch, StoredRequestLog, TaskFilter
+from proxyhub.wiring import container
 
 router = Router()
 
@@ -51,7 +50,7 @@ class TaskView(BaseModel):
     can_sync_now: bool
 
     @classmethod
-    def of(cls, task: Task, now: datetime) -> "TaskView":
+    def of(cls, task: Task, can_sync_now: bool) -> "TaskView":
         return cls(
             task_id=task.task_id,
             task_type=task.task_type,
@@ -70,7 +69,7 @@ class TaskView(BaseModel):
             created_at=to_iso(task.created_at),
             last_executed_at=_iso(task.last_executed_at),
             next_execution_at=_iso(task.next_execution_at),
-            can_sync_now=not task.status.terminal and not task.is_leased(now),
+            can_sync_now=can_sync_now,
         )
 
 
@@ -187,12 +186,12 @@ def list_tasks(
     task_filter = replace(
         _task_filter(status, business_type, task_type, warehouse_code, created_from, created_to),
         order_no=order_no,
-        overdue_before=wiring.task_engine().overdue_cutoff() if overdue else None,
         updated_from=_moment(updated_from, "updated_from", end_of_day=False),
     )
-    page = wiring.task_repository().list_tasks(task_filter, limit, cursor)
-    now = wiring.clock().now()
-    return TaskPageView(items=[TaskView.of(task, now) for task in page.items], next_cursor=page.next_cursor)
+    tasks = container().sync_tasks
+    page = tasks.list_tasks(task_filter, limit, cursor, overdue_only=overdue)
+    items = [TaskView.of(task, tasks.may_sync_now(task)) for task in page.items]
+    return TaskPageView(items=items, next_cursor=page.next_cursor)
 
 
 @router.get("/v1/tasks/overview", tags=["Sync tasks"])
@@ -207,17 +206,15 @@ def task_overview(
     """Counts by status (a status filter narrows the list, not these cards), coloured red (action
     needed), yellow (attention) or blue (informational). "Today" is the UTC day."""
     task_filter = _task_filter(status, business_type, task_type, warehouse_code, created_from, created_to)
-    now = wiring.clock().now()
-    counts = wiring.task_repository().overview_counts(task_filter, now, wiring.task_engine().overdue_cutoff())
-    return OverviewView.of(build_overview(counts, now))
+    return OverviewView.of(container().sync_tasks.overview(task_filter))
 
 
 @router.get("/v1/tasks/<task_id>", tags=["Sync tasks"])
 def get_task(task_id: TaskIdPath) -> TaskDetailView:
-    task = wiring.task_engine().get_task(task_id)
-    system = find_proxy_system(task.system_code)
+    details = container().sync_tasks.details(task_id)
+    system = details.system
     return TaskDetailView(
-        **TaskView.of(task, wiring.clock().now()).model_dump(),
+        **TaskView.of(details.task, details.sync_now_allowed).model_dump(),
         system_name=system.name if system else None,
         system_type=system.system_type if system else None,
     )
@@ -228,14 +225,14 @@ def list_task_request_logs(
     task_id: TaskIdPath, limit: Annotated[int, Query(ge=1, le=500)] = 100
 ) -> dict[str, list[RequestLogView]]:
     """The task's HTTP exchanges, newest first, secrets redacted."""
-    wiring.task_engine().get_task(task_id)
-    return {"items": [RequestLogView.of(log) for log in wiring.request_log_store().for_task(task_id, limit)]}
+    logs = container().sync_tasks.request_logs(task_id, limit)
+    return {"items": [RequestLogView.of(log) for log in logs]}
 
 
 @router.post("/v1/tasks/<task_id>/sync-now", tags=["Sync tasks"])
 def sync_task_now(task_id: TaskIdPath) -> tuple[MessageView, int]:
     """Runs the task asynchronously now; 409 when it is finished or already running."""
-    wiring.task_engine().sync_now(task_id)
+    container().sync_tasks.sync_now(task_id)
     return MessageView(message=SYNC_NOW_ACCEPTED), HTTPStatus.ACCEPTED.value
 
 
@@ -257,7 +254,7 @@ def search_request_logs(
         recorded_from=_moment(recorded_from, "recorded_from", end_of_day=False),
         recorded_to=_moment(recorded_to, "recorded_to", end_of_day=True),
     )
-    page = wiring.request_log_store().search(search, limit, cursor)
+    page = container().sync_tasks.search_request_logs(search, limit, cursor)
     items = [RequestLogView.of(log) for log in page.items]
     return RequestLogPageView(items=items, next_cursor=page.next_cursor)
 

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 import boto3
 
 from proxyhub.aws.scheduler import RETRY_POLICY, validate_schedule_expression
-from proxyhub.config.models import WarehouseMapping
+from proxyhub.models.config import WarehouseMapping
+from proxyhub.models.tasks import TaskType
 from proxyhub.settings import Settings
-from proxyhub.tasks.model import TaskType
 from proxyhub.tasks.policy import POLLING_RULES
 
 if TYPE_CHECKING:

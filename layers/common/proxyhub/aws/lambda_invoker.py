@@ -5,8 +5,8 @@ from typing import TYPE_CHECKING
 
 import boto3
 
+from proxyhub.models.tasks import Trigger
 from proxyhub.settings import Settings
-from proxyhub.tasks.model import Trigger
 
 if TYPE_CHECKING:
     from mypy_boto3_lambda import LambdaClient

@@ -2,16 +2,20 @@
 
 from collections.abc import Mapping
 
-from proxyhub.dal import config_repository as repo
-from proxyhub.dal.secrets import SecretStore
+from proxyhub.config.ports import ProxySystems
 from proxyhub.errors import SystemConfigurationError
+from proxyhub.models.config import ProxySystemRecord
 from proxyhub.observability import logger
 from proxyhub.proxy.ports import ProxyClientFactory, ProxyConnection, ProxyWarehouseClient
 from proxyhub.request_log import RequestLogSink
+from proxyhub.secrets import SecretStore
 
 
 class ProxyClientProvider:
-    def __init__(self, secrets: SecretStore, factories: Mapping[str, ProxyClientFactory]) -> None:
+    def __init__(
+        self, systems: ProxySystems, secrets: SecretStore, factories: Mapping[str, ProxyClientFactory]
+    ) -> None:
+        self._systems = systems
         self._secrets = secrets
         self._factories = factories
 
@@ -20,8 +24,8 @@ class ProxyClientProvider:
         system = self.usable_system(system_code)
         return self._factories[system.system_type](self._connection(system), sink)
 
-    def usable_system(self, system_code: str) -> repo.ProxySystemItem:
-        system = repo.find_proxy_system(system_code)
+    def usable_system(self, system_code: str) -> ProxySystemRecord:
+        system = self._systems.find_proxy_system(system_code)
         if system is None:
             raise SystemConfigurationError(f"proxy system {system_code} is not configured")
         if not system.enabled:
@@ -30,16 +34,16 @@ class ProxyClientProvider:
             raise SystemConfigurationError(f"system type {system.system_type} is not supported")
         return system
 
-    def _connection(self, system: repo.ProxySystemItem) -> ProxyConnection:
+    def _connection(self, system: ProxySystemRecord) -> ProxyConnection:
         try:
             password = self._secrets.read(system.secret_name)
         except Exception as error:
-            logger.warning("Proxy system password unreadable", extra={"system_code": system.sk})
+            logger.warning("Proxy system password unreadable", extra={"system_code": system.code})
             raise SystemConfigurationError(
-                f"the password of proxy system {system.sk} is unreadable"
+                f"the password of proxy system {system.code} is unreadable"
             ) from error
         return ProxyConnection(
-            system_code=system.sk,
+            system_code=system.code,
             api_endpoint=system.api_endpoint,
             account=system.account,
             password=password,

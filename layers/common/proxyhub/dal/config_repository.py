@@ -9,26 +9,29 @@ Key design (one table, `pk`/`sk`, overloaded `gsi1`):
 - customer:            pk=CUSTOMER#<code>          sk=PROFILE
 """
 
+from collections.abc import Iterable
+
 from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DeleteError, PutError, TransactWriteError
 from pynamodb.models import Model
 
-from proxyhub.config.models import (
+from proxyhub.dal.tables import bound_to, is_condition_failure, transact_write
+from proxyhub.errors import ConflictError, NotFoundError
+from proxyhub.models.config import (
     ChannelMapping,
     Customer,
     CustomerInput,
-    ProxySystem,
+    ProxySystemRecord,
     Sku,
     SkuInput,
     WarehouseMapping,
 )
-from proxyhub.dal.tables import bound_to, transact_write
-from proxyhub.errors import ConflictError, NotFoundError
 
 PROXY_SYSTEM_PK = "PROXY_SYSTEM"
 PUTAWAY_LOCATION_MISSING = "Virtual putaway location not configured"
 DEFECTIVE_LOCATION_MISSING = "Defective location not configured"
 GWMS_WAREHOUSE_PK = "GWMS_WAREHOUSE"
+SKU_MASTER_SK = "MASTER"
 
 
 class ConfigItem(Model):
@@ -38,13 +41,6 @@ class ConfigItem(Model):
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
     updated_at = UnicodeAttribute()
-
-
-def is_condition_failure(error: Exception) -> bool:
-    return getattr(error, "cause_response_code", None) in {
-        "ConditionalCheckFailedException",
-        "TransactionCanceledException",
-    }
 
 
 @bound_to("config_table_name")
@@ -58,8 +54,8 @@ class ProxySystemItem(ConfigItem):
     secret_name = UnicodeAttribute()
     created_at = UnicodeAttribute()
 
-    def to_domain(self) -> ProxySystem:
-        return ProxySystem(
+    def to_domain(self) -> ProxySystemRecord:
+        return ProxySystemRecord(
             code=self.sk,
             name=self.name,
             system_type=self.system_type,
@@ -67,9 +63,25 @@ class ProxySystemItem(ConfigItem):
             account=self.account,
             version=self.version,
             enabled=self.enabled,
-            password_set=bool(self.secret_name),
+            secret_name=self.secret_name,
             created_at=self.created_at,
             updated_at=self.updated_at,
+        )
+
+    @classmethod
+    def of(cls, record: ProxySystemRecord) -> "ProxySystemItem":
+        return cls(
+            PROXY_SYSTEM_PK,
+            record.code,
+            name=record.name,
+            system_type=record.system_type,
+            api_endpoint=record.api_endpoint,
+            account=record.account,
+            version=record.version,
+            enabled=record.enabled,
+            secret_name=record.secret_name,
+            created_at=record.created_at,
+            updated_at=record.updated_at,
         )
 
 
@@ -79,14 +91,6 @@ class WarehouseMappingItem(ConfigItem):
     gwms_warehouse_code = UnicodeAttribute()
     virtual_putaway_location = UnicodeAttribute(null=True)
     defective_location = UnicodeAttribute(null=True)
-
-    def missing_location(self) -> str | None:
-        """Why stock cannot be booked on this mapping's dedicated locations (operators' wording)."""
-        if not self.virtual_putaway_location:
-            return PUTAWAY_LOCATION_MISSING
-        if not self.defective_location:
-            return DEFECTIVE_LOCATION_MISSING
-        return None
 
     def to_domain(self) -> WarehouseMapping:
         missing = WarehouseMapping.missing_locations(self.virtual_putaway_location, self.defective_location)
@@ -178,212 +182,209 @@ def _channel_pk(system_code: str) -> str:
     return f"SYSTEM#{system_code}#CHANNEL"
 
 
-# ---------------------------------------------------------------- proxy systems
+def _sku_key(gsku: str) -> tuple[str, str]:
+    return f"SKU#{gsku}", SKU_MASTER_SK
 
 
-def insert_proxy_system(item: ProxySystemItem) -> None:
-    try:
-        item.save(condition=ProxySystemItem.pk.does_not_exist())
-    except PutError as error:
-        if is_condition_failure(error):
-            raise ConflictError(f"Proxy system {item.sk} already exists") from error
-        raise
+class DynamoConfigStore:
+    """The `ConfigStore` port (and the narrower lookups the flows use) on the config table."""
 
+    # ------------------------------------------------------------ proxy systems
 
-def replace_proxy_system(item: ProxySystemItem) -> None:
-    try:
-        item.save(condition=ProxySystemItem.pk.exists())
-    except PutError as error:
-        if is_condition_failure(error):
-            raise NotFoundError(f"Proxy system {item.sk} not found") from error
-        raise
+    def insert_proxy_system(self, record: ProxySystemRecord) -> None:
+        try:
+            ProxySystemItem.of(record).save(condition=ProxySystemItem.pk.does_not_exist())
+        except PutError as error:
+            if is_condition_failure(error):
+                raise ConflictError(f"Proxy system {record.code} already exists") from error
+            raise
 
+    def replace_proxy_system(self, record: ProxySystemRecord) -> None:
+        try:
+            ProxySystemItem.of(record).save(condition=ProxySystemItem.pk.exists())
+        except PutError as error:
+            if is_condition_failure(error):
+                raise NotFoundError(f"Proxy system {record.code} not found") from error
+            raise
 
-def find_proxy_system(code: str) -> ProxySystemItem | None:
-    try:
-        return ProxySystemItem.get(PROXY_SYSTEM_PK, code, consistent_read=True)
-    except ProxySystemItem.DoesNotExist:
-        return None
+    def find_proxy_system(self, code: str) -> ProxySystemRecord | None:
+        try:
+            return ProxySystemItem.get(PROXY_SYSTEM_PK, code, consistent_read=True).to_domain()
+        except ProxySystemItem.DoesNotExist:
+            return None
 
+    def list_proxy_systems(self) -> list[ProxySystemRecord]:
+        return [item.to_domain() for item in ProxySystemItem.query(PROXY_SYSTEM_PK)]
 
-def get_proxy_system(code: str) -> ProxySystemItem:
-    item = find_proxy_system(code)
-    if item is None:
-        raise NotFoundError(f"Proxy system {code} not found")
-    return item
+    def delete_proxy_system(self, code: str) -> None:
+        if self._has_warehouse_mappings(code):
+            raise ConflictError(f"Proxy system {code} still has warehouse mappings; delete them first")
+        try:
+            ProxySystemItem(PROXY_SYSTEM_PK, code).delete(condition=ProxySystemItem.pk.exists())
+        except DeleteError as error:
+            if is_condition_failure(error):
+                raise NotFoundError(f"Proxy system {code} not found") from error
+            raise
 
+    # ------------------------------------------------------------ warehouse mappings
 
-def list_proxy_systems() -> list[ProxySystemItem]:
-    return list(ProxySystemItem.query(PROXY_SYSTEM_PK))
+    @staticmethod
+    def _has_warehouse_mappings(system_code: str) -> bool:
+        return any(True for _ in WarehouseMappingItem.query(_warehouse_pk(system_code), limit=1))
 
-
-def delete_proxy_system(code: str) -> None:
-    if has_warehouse_mappings(code):
-        raise ConflictError(f"Proxy system {code} still has warehouse mappings; delete them first")
-    try:
-        ProxySystemItem(PROXY_SYSTEM_PK, code).delete(condition=ProxySystemItem.pk.exists())
-    except DeleteError as error:
-        if is_condition_failure(error):
-            raise NotFoundError(f"Proxy system {code} not found") from error
-        raise
-
-
-# ---------------------------------------------------------------- warehouse mappings
-
-
-def has_warehouse_mappings(system_code: str) -> bool:
-    return any(True for _ in WarehouseMappingItem.query(_warehouse_pk(system_code), limit=1))
-
-
-def find_warehouse_mapping(system_code: str, proxy_warehouse_code: str) -> WarehouseMappingItem | None:
-    try:
-        return WarehouseMappingItem.get(
-            _warehouse_pk(system_code), proxy_warehouse_code, consistent_read=True
-        )
-    except WarehouseMappingItem.DoesNotExist:
-        return None
-
-
-def list_warehouse_mappings(system_code: str) -> list[WarehouseMappingItem]:
-    return list(WarehouseMappingItem.query(_warehouse_pk(system_code)))
-
-
-def find_mapping_for_gwms_warehouse(gwms_warehouse_code: str) -> WarehouseMappingItem | None:
-    """The mapping that routes a GWMS warehouse to its proxy warehouse, if it is proxied."""
-    try:
-        guard = GwmsWarehouseGuardItem.get(GWMS_WAREHOUSE_PK, gwms_warehouse_code, consistent_read=True)
-    except GwmsWarehouseGuardItem.DoesNotExist:
-        return None
-    return find_warehouse_mapping(guard.system_code, guard.proxy_warehouse_code)
-
-
-def save_warehouse_mapping(
-    system_code: str,
-    proxy_warehouse_code: str,
-    gwms_warehouse_code: str,
-    virtual_putaway_location: str | None,
-    defective_location: str | None,
-    now: str,
-) -> WarehouseMappingItem:
-    """Writes the mapping and claims its GWMS warehouse in one transaction."""
-    previous = find_warehouse_mapping(system_code, proxy_warehouse_code)
-    item = WarehouseMappingItem(
-        _warehouse_pk(system_code),
-        proxy_warehouse_code,
-        system_code=system_code,
-        gwms_warehouse_code=gwms_warehouse_code,
-        virtual_putaway_location=virtual_putaway_location or None,
-        defective_location=defective_location or None,
-        updated_at=now,
-    )
-    guard = GwmsWarehouseGuardItem(
-        GWMS_WAREHOUSE_PK,
-        gwms_warehouse_code,
-        system_code=system_code,
-        proxy_warehouse_code=proxy_warehouse_code,
-        updated_at=now,
-    )
-    guard_is_free_or_ours = GwmsWarehouseGuardItem.pk.does_not_exist() | (
-        (GwmsWarehouseGuardItem.system_code == system_code)
-        & (GwmsWarehouseGuardItem.proxy_warehouse_code == proxy_warehouse_code)
-    )
-    try:
-        with transact_write() as transaction:
-            transaction.condition_check(
-                ProxySystemItem, PROXY_SYSTEM_PK, system_code, ProxySystemItem.pk.exists()
+    @staticmethod
+    def _mapping_item(system_code: str, proxy_warehouse_code: str) -> WarehouseMappingItem | None:
+        try:
+            return WarehouseMappingItem.get(
+                _warehouse_pk(system_code), proxy_warehouse_code, consistent_read=True
             )
-            transaction.save(guard, condition=guard_is_free_or_ours)
-            transaction.save(item)
-            if previous is not None and previous.gwms_warehouse_code != gwms_warehouse_code:
-                transaction.delete(GwmsWarehouseGuardItem(GWMS_WAREHOUSE_PK, previous.gwms_warehouse_code))
-    except TransactWriteError as error:
-        raise _mapping_conflict(system_code, gwms_warehouse_code) from error
-    return item
+        except WarehouseMappingItem.DoesNotExist:
+            return None
 
+    def find_warehouse_mapping(self, system_code: str, proxy_warehouse_code: str) -> WarehouseMapping | None:
+        item = self._mapping_item(system_code, proxy_warehouse_code)
+        return item.to_domain() if item else None
 
-def _mapping_conflict(system_code: str, gwms_warehouse_code: str) -> Exception:
-    if find_proxy_system(system_code) is None:
-        return NotFoundError(f"Proxy system {system_code} not found")
-    return ConflictError(f"GWMS warehouse {gwms_warehouse_code} is already mapped to another proxy warehouse")
+    def list_warehouse_mappings(self, system_code: str) -> list[WarehouseMapping]:
+        return [item.to_domain() for item in WarehouseMappingItem.query(_warehouse_pk(system_code))]
 
+    def find_mapping_for_gwms_warehouse(self, gwms_warehouse_code: str) -> WarehouseMapping | None:
+        """The mapping that routes a GWMS warehouse to its proxy warehouse, if it is proxied."""
+        try:
+            guard = GwmsWarehouseGuardItem.get(GWMS_WAREHOUSE_PK, gwms_warehouse_code, consistent_read=True)
+        except GwmsWarehouseGuardItem.DoesNotExist:
+            return None
+        return self.find_warehouse_mapping(guard.system_code, guard.proxy_warehouse_code)
 
-def delete_warehouse_mapping(system_code: str, proxy_warehouse_code: str) -> WarehouseMappingItem:
-    item = find_warehouse_mapping(system_code, proxy_warehouse_code)
-    if item is None:
-        raise NotFoundError(f"Warehouse mapping {system_code}/{proxy_warehouse_code} not found")
-    with transact_write() as transaction:
-        transaction.delete(item)
-        transaction.delete(GwmsWarehouseGuardItem(GWMS_WAREHOUSE_PK, item.gwms_warehouse_code))
-    return item
-
-
-# ---------------------------------------------------------------- channel mappings
-
-
-def save_channel_mapping(system_code: str, gwms_channel_code: str, proxy_channel_code: str, now: str) -> None:
-    item = ChannelMappingItem(
-        _channel_pk(system_code),
-        gwms_channel_code,
-        system_code=system_code,
-        proxy_channel_code=proxy_channel_code,
-        updated_at=now,
-    )
-    try:
-        with transact_write() as transaction:
-            transaction.condition_check(
-                ProxySystemItem, PROXY_SYSTEM_PK, system_code, ProxySystemItem.pk.exists()
-            )
-            transaction.save(item)
-    except TransactWriteError as error:
-        raise NotFoundError(f"Proxy system {system_code} not found") from error
-
-
-def find_channel_mapping(system_code: str, gwms_channel_code: str) -> ChannelMappingItem | None:
-    try:
-        return ChannelMappingItem.get(_channel_pk(system_code), gwms_channel_code, consistent_read=True)
-    except ChannelMappingItem.DoesNotExist:
-        return None
-
-
-def list_channel_mappings(system_code: str) -> list[ChannelMappingItem]:
-    return list(ChannelMappingItem.query(_channel_pk(system_code)))
-
-
-def delete_channel_mapping(system_code: str, gwms_channel_code: str) -> None:
-    try:
-        ChannelMappingItem(_channel_pk(system_code), gwms_channel_code).delete(
-            condition=ChannelMappingItem.pk.exists()
+    def save_warehouse_mapping(
+        self,
+        system_code: str,
+        proxy_warehouse_code: str,
+        gwms_warehouse_code: str,
+        virtual_putaway_location: str | None,
+        defective_location: str | None,
+        now: str,
+    ) -> WarehouseMapping:
+        """Writes the mapping and claims its GWMS warehouse in one transaction."""
+        previous = self._mapping_item(system_code, proxy_warehouse_code)
+        item = WarehouseMappingItem(
+            _warehouse_pk(system_code),
+            proxy_warehouse_code,
+            system_code=system_code,
+            gwms_warehouse_code=gwms_warehouse_code,
+            virtual_putaway_location=virtual_putaway_location or None,
+            defective_location=defective_location or None,
+            updated_at=now,
         )
-    except DeleteError as error:
-        if is_condition_failure(error):
-            raise NotFoundError(f"Channel mapping {system_code}/{gwms_channel_code} not found") from error
-        raise
+        guard = GwmsWarehouseGuardItem(
+            GWMS_WAREHOUSE_PK,
+            gwms_warehouse_code,
+            system_code=system_code,
+            proxy_warehouse_code=proxy_warehouse_code,
+            updated_at=now,
+        )
+        guard_is_free_or_ours = GwmsWarehouseGuardItem.pk.does_not_exist() | (
+            (GwmsWarehouseGuardItem.system_code == system_code)
+            & (GwmsWarehouseGuardItem.proxy_warehouse_code == proxy_warehouse_code)
+        )
+        try:
+            with transact_write() as transaction:
+                transaction.condition_check(
+                    ProxySystemItem, PROXY_SYSTEM_PK, system_code, ProxySystemItem.pk.exists()
+                )
+                transaction.save(guard, condition=guard_is_free_or_ours)
+                transaction.save(item)
+                if previous is not None and previous.gwms_warehouse_code != gwms_warehouse_code:
+                    transaction.delete(
+                        GwmsWarehouseGuardItem(GWMS_WAREHOUSE_PK, previous.gwms_warehouse_code)
+                    )
+        except TransactWriteError as error:
+            raise self._mapping_conflict(system_code, gwms_warehouse_code) from error
+        return item.to_domain()
 
+    def _mapping_conflict(self, system_code: str, gwms_warehouse_code: str) -> Exception:
+        if self.find_proxy_system(system_code) is None:
+            return NotFoundError(f"Proxy system {system_code} not found")
+        return ConflictError(
+            f"GWMS warehouse {gwms_warehouse_code} is already mapped to another proxy warehouse"
+        )
 
-# ---------------------------------------------------------------- GSKUs and customers
+    def delete_warehouse_mapping(self, system_code: str, proxy_warehouse_code: str) -> WarehouseMapping:
+        item = self._mapping_item(system_code, proxy_warehouse_code)
+        if item is None:
+            raise NotFoundError(f"Warehouse mapping {system_code}/{proxy_warehouse_code} not found")
+        with transact_write() as transaction:
+            transaction.delete(item)
+            transaction.delete(GwmsWarehouseGuardItem(GWMS_WAREHOUSE_PK, item.gwms_warehouse_code))
+        return item.to_domain()
 
+    # ------------------------------------------------------------ channel mappings
 
-def save_sku(gsku: str, data: SkuInput, now: str) -> Sku:
-    item = SkuItem(f"SKU#{gsku}", "MASTER", gsku=gsku, updated_at=now, **data.model_dump())
-    item.save()
-    return item.to_domain()
+    def save_channel_mapping(
+        self, system_code: str, gwms_channel_code: str, proxy_channel_code: str, now: str
+    ) -> None:
+        item = ChannelMappingItem(
+            _channel_pk(system_code),
+            gwms_channel_code,
+            system_code=system_code,
+            proxy_channel_code=proxy_channel_code,
+            updated_at=now,
+        )
+        try:
+            with transact_write() as transaction:
+                transaction.condition_check(
+                    ProxySystemItem, PROXY_SYSTEM_PK, system_code, ProxySystemItem.pk.exists()
+                )
+                transaction.save(item)
+        except TransactWriteError as error:
+            raise NotFoundError(f"Proxy system {system_code} not found") from error
 
+    def find_channel_mapping(self, system_code: str, gwms_channel_code: str) -> ChannelMapping | None:
+        try:
+            item = ChannelMappingItem.get(_channel_pk(system_code), gwms_channel_code, consistent_read=True)
+        except ChannelMappingItem.DoesNotExist:
+            return None
+        return item.to_domain()
 
-def find_sku(gsku: str) -> Sku | None:
-    try:
-        return SkuItem.get(f"SKU#{gsku}", "MASTER", consistent_read=True).to_domain()
-    except SkuItem.DoesNotExist:
-        return None
+    def list_channel_mappings(self, system_code: str) -> list[ChannelMapping]:
+        return [item.to_domain() for item in ChannelMappingItem.query(_channel_pk(system_code))]
 
+    def delete_channel_mapping(self, system_code: str, gwms_channel_code: str) -> None:
+        try:
+            ChannelMappingItem(_channel_pk(system_code), gwms_channel_code).delete(
+                condition=ChannelMappingItem.pk.exists()
+            )
+        except DeleteError as error:
+            if is_condition_failure(error):
+                raise NotFoundError(f"Channel mapping {system_code}/{gwms_channel_code} not found") from error
+            raise
 
-def save_customer(code: str, data: CustomerInput, now: str) -> Customer:
-    item = CustomerItem(f"CUSTOMER#{code}", "PROFILE", code=code, updated_at=now, **data.model_dump())
-    item.save()
-    return item.to_domain()
+    # ------------------------------------------------------------ GSKUs and customers
 
+    def save_sku(self, gsku: str, data: SkuInput, now: str) -> Sku:
+        item = SkuItem(*_sku_key(gsku), gsku=gsku, updated_at=now, **data.model_dump())
+        item.save()
+        return item.to_domain()
 
-def find_customer(code: str) -> Customer | None:
-    try:
-        return CustomerItem.get(f"CUSTOMER#{code}", "PROFILE", consistent_read=True).to_domain()
-    except CustomerItem.DoesNotExist:
-        return None
+    def find_sku(self, gsku: str) -> Sku | None:
+        try:
+            return SkuItem.get(*_sku_key(gsku), consistent_read=True).to_domain()
+        except SkuItem.DoesNotExist:
+            return None
+
+    def find_skus(self, gskus: Iterable[str]) -> dict[str, Sku]:
+        item_keys = [_sku_key(gsku) for gsku in set(gskus)]
+        if not item_keys:
+            return {}
+        return {item.gsku: item.to_domain() for item in SkuItem.batch_get(item_keys)}
+
+    def save_customer(self, code: str, data: CustomerInput, now: str) -> Customer:
+        item = CustomerItem(f"CUSTOMER#{code}", "PROFILE", code=code, updated_at=now, **data.model_dump())
+        item.save()
+        return item.to_domain()
+
+    def find_customer(self, code: str) -> Customer | None:
+        try:
+            return CustomerItem.get(f"CUSTOMER#{code}", "PROFILE", consistent_read=True).to_domain()
+        except CustomerItem.DoesNotExist:
+            return None

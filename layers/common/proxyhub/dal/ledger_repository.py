@@ -1,28 +1,36 @@
-"""The dedicated-location stock ledger in the inventory table.
+"""The dedicated-location stock ledger in the inventory table, and the adjustments that corrected it.
 
-- batch:  pk=LEDGER#<gwms warehouse>  sk=BATCH#<gsku>#<type>#<proxy inbound>#<local inbound>#<inbound at>
-- effect: pk=EFFECT#<effect id>       sk=<chunk>   (marks a stock change as applied, for idempotency)
+- batch:       pk=LEDGER#<gwms warehouse>  sk=BATCH#<gsku>#<type>#<proxy inbound>#<local inbound>#<inbound at>
+- effect:      pk=EFFECT#<effect id>       sk=<chunk>    marks a stock change as applied (idempotency)
+- adjustments: pk=ADJUSTMENTS#<task id>    sk=<block id> the corrections of one inventory-sync transaction
 
 A stock change (putaway, shipment deduction, correction) is applied in DynamoDB transactions of at
 most 100 items: each chunk carries a marker written only if absent, so a retried run skips the chunks
-already applied and never changes stock twice.
+already applied and never changes stock twice. What moves with the stock (the order's status, the
+adjustment record) joins the last chunk's transaction.
 """
 
-from collections.abc import Iterator, Sequence
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
+from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import TransactWriteError
-from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
 
 from proxyhub.clock import from_iso, to_iso
+from proxyhub.dal.order_repository import order_update, stale_order
 from proxyhub.dal.tables import bound_to, transact_write
-from proxyhub.inventory.ledger import BatchKey, InventoryType, LedgerBatch, StockDelta
+from proxyhub.models.inventory import BatchKey, Correction, InventoryType, LedgerBatch, StockDelta
+from proxyhub.models.orders import Order, StoredOrder
 
 # One item of each transaction is the effect marker (and, in the last chunk, the caller's extra write).
 _CHUNK = 98
+
+type ExtraWrite = Callable[[TransactWrite], None]
 
 
 @bound_to("inventory_table_name")
@@ -75,39 +83,98 @@ def _batch_sk(key: BatchKey) -> str:
     return f"BATCH#{key.sort_key()}"
 
 
-class EffectAlreadyAppliedError(Exception):
-    """The whole stock change was applied before (a retried or duplicated run)."""
+@bound_to("inventory_table_name")
+class AdjustmentItem(Model):
+    class Meta:
+        table_name = "unbound"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    task_id = UnicodeAttribute(null=True)
+    gwms_warehouse_code = UnicodeAttribute(null=True)
+    recorded_at = UnicodeAttribute(null=True)
+    corrections = UnicodeAttribute(null=True)
 
 
-class FinalWrite:
-    """A caller's extra update for the last transaction, e.g. the order's status change."""
+class DynamoStockLedger:
+    """The order flows' `StockLedger` and inventory sync's ledger port on the inventory table."""
 
-    def __init__(self, model: Model, actions: list[Action], condition: Condition | None = None) -> None:
-        self.model = model
-        self.actions = actions
-        self.condition = condition
+    def apply_with_order(
+        self, effect_id: str, deltas: Sequence[StockDelta], now: datetime, stored: StoredOrder, changed: Order
+    ) -> bool:
+        item, actions, condition = order_update(stored, changed)
+
+        def save_order(transaction: TransactWrite) -> None:
+            transaction.update(item, actions=actions, condition=condition)
+
+        try:
+            return _apply(effect_id, deltas, now, save_order)
+        except TransactWriteError as error:
+            if _failed_item(error, -1):
+                raise stale_order(changed.order_no) from error
+            raise
+
+    def apply_corrections(
+        self,
+        effect_id: str,
+        corrections: Sequence[Correction],
+        now: datetime,
+        *,
+        task_id: str,
+        block_id: str,
+        gwms_warehouse_code: str,
+    ) -> bool:
+        """Corrects the stock and writes the adjustment record of these corrections, together."""
+        record = AdjustmentItem(f"ADJUSTMENTS#{task_id}", block_id)
+        actions: list[Action] = [
+            AdjustmentItem.task_id.set(task_id),
+            AdjustmentItem.gwms_warehouse_code.set(gwms_warehouse_code),
+            AdjustmentItem.recorded_at.set(to_iso(now)),
+            AdjustmentItem.corrections.set(json.dumps([_correction_record(c) for c in corrections])),
+        ]
+
+        def record_adjustments(transaction: TransactWrite) -> None:
+            transaction.update(record, actions=actions)
+
+        return _apply(effect_id, [c.stock_delta() for c in corrections], now, record_adjustments)
+
+    def batches(self, gwms_warehouse_code: str, gsku: str | None = None) -> Iterator[LedgerBatch]:
+        """In key order: by GSKU, then type, inbound numbers and inbound time."""
+        prefix = f"BATCH#{gsku}#" if gsku else "BATCH#"
+        items = LedgerBatchItem.query(_ledger_pk(gwms_warehouse_code), LedgerBatchItem.sk.startswith(prefix))
+        for item in items:
+            yield item.to_domain(gwms_warehouse_code)
+
+    def find_batches(self, keys: Iterable[BatchKey]) -> dict[BatchKey, LedgerBatch]:
+        """The batches among `keys` that the ledger holds (BatchGetItem, 100 keys per request)."""
+        by_item_key = {(_ledger_pk(key.gwms_warehouse_code), _batch_sk(key)): key for key in keys}
+        found: dict[BatchKey, LedgerBatch] = {}
+        if not by_item_key:
+            return found
+        for item in LedgerBatchItem.batch_get(list(by_item_key), consistent_read=True):
+            key = by_item_key[(item.pk, item.sk)]
+            found[key] = item.to_domain(key.gwms_warehouse_code)
+        return found
+
+    def corrections_of(self, task_id: str) -> Iterator[Correction]:
+        """Every correction an inventory sync task made, block by block."""
+        for item in AdjustmentItem.query(f"ADJUSTMENTS#{task_id}"):
+            for record in json.loads(item.corrections or "[]"):
+                yield _correction_from_record(item.gwms_warehouse_code or "", record)
 
 
-def apply_stock_change(
-    effect_id: str,
-    deltas: Sequence[StockDelta],
-    now: datetime,
-    final_write: FinalWrite | None = None,
-) -> bool:
-    """Applies the deltas once per effect id; returns False when everything had been applied before.
-
-    `final_write` joins the last chunk's transaction, so the stock and the order move together.
-    """
+def _apply(effect_id: str, deltas: Sequence[StockDelta], now: datetime, extra: ExtraWrite) -> bool:
+    """Applies the deltas once per effect id; False when everything had been applied before."""
     chunks = [deltas[start : start + _CHUNK] for start in range(0, len(deltas), _CHUNK)] or [[]]
     applied_any = False
     for index, chunk in enumerate(chunks):
         is_last = index == len(chunks) - 1
-        applied_any |= _apply_chunk(effect_id, index, chunk, now, final_write if is_last else None)
+        applied_any |= _apply_chunk(effect_id, index, chunk, now, extra if is_last else None)
     return applied_any
 
 
 def _apply_chunk(
-    effect_id: str, index: int, chunk: Sequence[StockDelta], now: datetime, final_write: FinalWrite | None
+    effect_id: str, index: int, chunk: Sequence[StockDelta], now: datetime, extra: ExtraWrite | None
 ) -> bool:
     stamp = to_iso(now)
     marker = EffectMarkerItem(f"EFFECT#{effect_id}", f"{index:04d}", applied_at=stamp)
@@ -116,20 +183,22 @@ def _apply_chunk(
             transaction.save(marker, condition=EffectMarkerItem.pk.does_not_exist())
             for delta in chunk:
                 transaction.update(_batch_item(delta), actions=_add_actions(delta, stamp))
-            if final_write is not None:
-                transaction.update(
-                    final_write.model, actions=final_write.actions, condition=final_write.condition
-                )
+            if extra is not None:
+                extra(transaction)
     except TransactWriteError as error:
-        if _marker_existed(error):
+        if _failed_item(error, 0):
             return False
         raise
     return True
 
 
-def _marker_existed(error: TransactWriteError) -> bool:
+def _failed_item(error: TransactWriteError, position: int) -> bool:
+    """Whether the transaction's item at `position` (0: the effect marker, -1: the extra write) failed
+    its condition."""
     reasons = getattr(error, "cancellation_reasons", None) or []
-    return bool(reasons) and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed"
+    return (
+        bool(reasons) and reasons[position] is not None and reasons[position].code == "ConditionalCheckFailed"
+    )
 
 
 def _batch_item(delta: StockDelta) -> LedgerBatchItem:
@@ -150,8 +219,28 @@ def _add_actions(delta: StockDelta, stamp: str) -> list[Action]:
     ]
 
 
-def list_batches(gwms_warehouse_code: str, gsku: str | None = None) -> Iterator[LedgerBatch]:
-    prefix = f"BATCH#{gsku}#" if gsku else "BATCH#"
-    items = LedgerBatchItem.query(_ledger_pk(gwms_warehouse_code), LedgerBatchItem.sk.startswith(prefix))
-    for item in items:
-        yield item.to_domain(gwms_warehouse_code)
+def _correction_record(correction: Correction) -> dict[str, Any]:
+    key = correction.key
+    return {
+        "gsku": key.gsku,
+        "inventory_type": key.inventory_type,
+        "proxy_inbound_no": key.proxy_inbound_no,
+        "local_inbound_no": key.local_inbound_no,
+        "inbound_at": to_iso(key.inbound_at),
+        "location": correction.location,
+        "before": correction.before,
+        "after": correction.after,
+        "delta": correction.delta,
+    }
+
+
+def _correction_from_record(gwms_warehouse_code: str, record: dict[str, Any]) -> Correction:
+    key = BatchKey(
+        gwms_warehouse_code=gwms_warehouse_code,
+        gsku=record["gsku"],
+        inventory_type=_inventory_type(record["inventory_type"]),
+        proxy_inbound_no=record["proxy_inbound_no"],
+        local_inbound_no=record["local_inbound_no"],
+        inbound_at=from_iso(record["inbound_at"]),
+    )
+    return Correction(key, record["location"], int(record["before"]), int(record["after"]))

@@ -12,8 +12,7 @@ from pynamodb.exceptions import PutError
 from pynamodb.models import Model
 
 from proxyhub.clock import Clock
-from proxyhub.dal.config_repository import is_condition_failure
-from proxyhub.dal.tables import bound_to
+from proxyhub.dal.tables import bound_to, is_condition_failure
 
 NONCE_SK = "NONCE"
 

@@ -9,7 +9,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
 from proxyhub.dal.config_repository import ConfigItem
 from proxyhub.dal.tables import bound_to
-from proxyhub.skus.models import SkuMapping, SkuSyncStatus
+from proxyhub.models.skus import SkuMapping, SkuSyncStatus
 
 
 class SkuMappingByStatus(GlobalSecondaryIndex["SkuMappingItem"]):
@@ -48,32 +48,33 @@ def _pk(system_code: str) -> str:
     return f"SYSTEM#{system_code}#SKU"
 
 
-def save_sku_mapping(mapping: SkuMapping, now: str) -> None:
-    SkuMappingItem(
-        _pk(mapping.system_code),
-        mapping.gsku,
-        system_code=mapping.system_code,
-        gsku=mapping.gsku,
-        status=mapping.status.value,
-        proxy_sku=mapping.proxy_sku,
-        last_error=mapping.last_error,
-        last_attempt_at=mapping.last_attempt_at,
-        updated_at=now,
-        gsi1pk=f"{_pk(mapping.system_code)}#{mapping.status.value}",
-        gsi1sk=mapping.gsku,
-    ).save()
+class DynamoSkuMappingStore:
+    """The SKU mapping store on the config table: each GSKU's sync status per proxy system."""
 
+    def save_sku_mapping(self, mapping: SkuMapping, now: str) -> None:
+        SkuMappingItem(
+            _pk(mapping.system_code),
+            mapping.gsku,
+            system_code=mapping.system_code,
+            gsku=mapping.gsku,
+            status=mapping.status.value,
+            proxy_sku=mapping.proxy_sku,
+            last_error=mapping.last_error,
+            last_attempt_at=mapping.last_attempt_at,
+            updated_at=now,
+            gsi1pk=f"{_pk(mapping.system_code)}#{mapping.status.value}",
+            gsi1sk=mapping.gsku,
+        ).save()
 
-def find_sku_mapping(system_code: str, gsku: str) -> SkuMapping | None:
-    try:
-        return SkuMappingItem.get(_pk(system_code), gsku, consistent_read=True).to_domain()
-    except SkuMappingItem.DoesNotExist:
-        return None
+    def find_sku_mapping(self, system_code: str, gsku: str) -> SkuMapping | None:
+        try:
+            return SkuMappingItem.get(_pk(system_code), gsku, consistent_read=True).to_domain()
+        except SkuMappingItem.DoesNotExist:
+            return None
 
-
-def list_sku_mappings(system_code: str, status: SkuSyncStatus | None = None) -> list[SkuMapping]:
-    if status is None:
-        items = SkuMappingItem.query(_pk(system_code))
-    else:
-        items = SkuMappingItem.by_status.query(f"{_pk(system_code)}#{status.value}")
-    return [item.to_domain() for item in items]
+    def list_sku_mappings(self, system_code: str, status: SkuSyncStatus | None = None) -> list[SkuMapping]:
+        if status is None:
+            items = SkuMappingItem.query(_pk(system_code))
+        else:
+            items = SkuMappingItem.by_status.query(f"{_pk(system_code)}#{status.value}")
+        return [item.to_domain() for item in items]

@@ -2,7 +2,6 @@
 
 - snapshot page: pk=SNAPSHOT#<task id>      sk=PAGE#<page no, 6 digits>   one proxy page, zlib JSON; TTL
 - progress:      pk=SNAPSHOT#<task id>      sk=PROGRESS                    where a continued run resumes; TTL
-- adjustments:   pk=ADJUSTMENTS#<task id>   sk=<block id>                  the corrections of one transaction
 - active sync:   pk=INVENTORY_SYNC#<gwms>   sk=ACTIVE                      the one sync a warehouse may run
 
 A 200,000-batch warehouse is 400 snapshot items rather than 200,000: lines are stored per page of the
@@ -14,7 +13,6 @@ import binascii
 import json
 import zlib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -23,12 +21,9 @@ from pynamodb.exceptions import PutError
 from pynamodb.models import Model
 
 from proxyhub.clock import from_iso, to_iso
-from proxyhub.dal.config_repository import is_condition_failure
-from proxyhub.dal.ledger_repository import FinalWrite
-from proxyhub.dal.tables import bound_to
+from proxyhub.dal.tables import bound_to, is_condition_failure
 from proxyhub.errors import InvalidInputError
-from proxyhub.inventory.ledger import BatchKey
-from proxyhub.inventory.reconcile import Correction, SnapshotLine
+from proxyhub.models.inventory import SnapshotEntry, SnapshotLine, SnapshotScope
 
 PAGE_PREFIX = "PAGE#"
 LAST_PAGE_SK = f"{PAGE_PREFIX}999999"
@@ -66,19 +61,6 @@ class SyncProgressItem(Model):
 
 
 @bound_to("inventory_table_name")
-class AdjustmentItem(Model):
-    class Meta:
-        table_name = "unbound"
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
-    task_id = UnicodeAttribute(null=True)
-    gwms_warehouse_code = UnicodeAttribute(null=True)
-    recorded_at = UnicodeAttribute(null=True)
-    corrections = UnicodeAttribute(null=True)
-
-
-@bound_to("inventory_table_name")
 class ActiveSyncItem(Model):
     class Meta:
         table_name = "unbound"
@@ -87,24 +69,6 @@ class ActiveSyncItem(Model):
     sk = UnicodeAttribute(range_key=True)
     task_id = UnicodeAttribute()
     claimed_at = UnicodeAttribute()
-
-
-@dataclass(frozen=True)
-class SnapshotScope:
-    """What every line of one snapshot shares."""
-
-    task_id: str
-    snapshot_at: datetime
-    gwms_warehouse_code: str
-    proxy_warehouse_code: str
-
-
-@dataclass(frozen=True)
-class SnapshotEntry:
-    line: SnapshotLine
-    snapshot_at: datetime
-    gwms_warehouse_code: str
-    proxy_warehouse_code: str
 
 
 def _snapshot_pk(task_id: str) -> str:
@@ -116,58 +80,6 @@ def _page_sk(page_no: int) -> str:
 
 
 # ---------------------------------------------------------------- snapshot lines
-
-
-def save_page(
-    scope: SnapshotScope, page_no: int, lines: Sequence[SnapshotLine], expires_at: datetime
-) -> None:
-    """Writing a page again (a retried run) replaces it with the same content."""
-    SnapshotPageItem(
-        _snapshot_pk(scope.task_id),
-        _page_sk(page_no),
-        page_no=page_no,
-        snapshot_at=to_iso(scope.snapshot_at),
-        gwms_warehouse_code=scope.gwms_warehouse_code,
-        proxy_warehouse_code=scope.proxy_warehouse_code,
-        line_count=len(lines),
-        lines=_encode_lines(lines),
-        expires_at=expires_at,
-    ).save()
-
-
-def drop_pages_after(task_id: str, last_page: int) -> None:
-    """Pages beyond the listing's end, left by an earlier run when the proxy's listing was longer."""
-    stale = SnapshotPageItem.query(
-        _snapshot_pk(task_id), SnapshotPageItem.sk.between(_page_sk(last_page + 1), LAST_PAGE_SK)
-    )
-    for item in stale:
-        item.delete()
-
-
-def iter_lines(task_id: str) -> Iterator[SnapshotLine]:
-    """Every line of a snapshot, decoding one stored page at a time."""
-    items = SnapshotPageItem.query(_snapshot_pk(task_id), SnapshotPageItem.sk.startswith(PAGE_PREFIX))
-    for item in items:
-        yield from _decode_lines(item.lines)
-
-
-def read_entries(task_id: str, limit: int, cursor: str | None) -> tuple[list[SnapshotEntry], str | None]:
-    """Up to `limit` lines in listing order and the cursor of the next page (None at the end)."""
-    page_no, offset = _decode_cursor(cursor) if cursor else (1, 0)
-    entries: list[SnapshotEntry] = []
-    pages = _pages_from(task_id, page_no)
-    for item in pages:
-        lines = _decode_lines(item.lines)
-        start = offset if int(item.page_no) == page_no else 0
-        taken = lines[start : start + limit - len(entries)]
-        entries.extend(_entry(item, line) for line in taken)
-        if len(entries) == limit:
-            end = start + len(taken)
-            if end < len(lines):
-                return entries, _encode_cursor(int(item.page_no), end)
-            following = next(pages, None)
-            return entries, _encode_cursor(int(following.page_no), 0) if following else None
-    return entries, None
 
 
 def _pages_from(task_id: str, page_no: int) -> Iterator[SnapshotPageItem]:
@@ -254,98 +166,102 @@ def _decode_cursor(cursor: str) -> tuple[int, int]:
 # ---------------------------------------------------------------- progress of a run
 
 
-def load_progress(task_id: str) -> dict[str, Any] | None:
-    try:
-        item = SyncProgressItem.get(_snapshot_pk(task_id), PROGRESS_SK, consistent_read=True)
-    except SyncProgressItem.DoesNotExist:
-        return None
-    loaded: dict[str, Any] = json.loads(item.progress)
-    return loaded
-
-
-def save_progress(task_id: str, progress: dict[str, Any], expires_at: datetime) -> None:
-    SyncProgressItem(
-        _snapshot_pk(task_id), PROGRESS_SK, progress=json.dumps(progress), expires_at=expires_at
-    ).save()
-
-
-# ---------------------------------------------------------------- adjustment records
-
-
-def adjustment_write(
-    task_id: str, block_id: str, gwms_warehouse_code: str, corrections: Sequence[Correction], now: datetime
-) -> FinalWrite:
-    """The adjustment records of one stock transaction, written in that very transaction."""
-    item = AdjustmentItem(f"ADJUSTMENTS#{task_id}", block_id)
-    return FinalWrite(
-        item,
-        [
-            AdjustmentItem.task_id.set(task_id),
-            AdjustmentItem.gwms_warehouse_code.set(gwms_warehouse_code),
-            AdjustmentItem.recorded_at.set(to_iso(now)),
-            AdjustmentItem.corrections.set(json.dumps([_correction_record(c) for c in corrections])),
-        ],
-    )
-
-
-def iter_corrections(task_id: str) -> Iterator[Correction]:
-    for item in AdjustmentItem.query(f"ADJUSTMENTS#{task_id}"):
-        for record in json.loads(item.corrections or "[]"):
-            yield _correction_from_record(item.gwms_warehouse_code or "", record)
-
-
-def _correction_record(correction: Correction) -> dict[str, Any]:
-    key = correction.key
-    return {
-        "gsku": key.gsku,
-        "inventory_type": key.inventory_type,
-        "proxy_inbound_no": key.proxy_inbound_no,
-        "local_inbound_no": key.local_inbound_no,
-        "inbound_at": to_iso(key.inbound_at),
-        "location": correction.location,
-        "before": correction.before,
-        "after": correction.after,
-        "delta": correction.delta,
-    }
-
-
-def _correction_from_record(gwms_warehouse_code: str, record: dict[str, Any]) -> Correction:
-    key = BatchKey(
-        gwms_warehouse_code=gwms_warehouse_code,
-        gsku=record["gsku"],
-        inventory_type="defective" if record["inventory_type"] == "defective" else "qualified",
-        proxy_inbound_no=record["proxy_inbound_no"],
-        local_inbound_no=record["local_inbound_no"],
-        inbound_at=from_iso(record["inbound_at"]),
-    )
-    return Correction(key, record["location"], int(record["before"]), int(record["after"]))
-
-
 # ---------------------------------------------------------------- one sync per warehouse
-
-
-def find_active_sync(gwms_warehouse_code: str) -> str | None:
-    """The task id that last claimed the warehouse; it may have finished since."""
-    try:
-        return ActiveSyncItem.get(_active_pk(gwms_warehouse_code), ACTIVE_SK, consistent_read=True).task_id
-    except ActiveSyncItem.DoesNotExist:
-        return None
-
-
-def claim_active_sync(gwms_warehouse_code: str, task_id: str, expected: str | None, now: datetime) -> bool:
-    """Names `task_id` the warehouse's sync if the holder is still `expected` (or already this task)."""
-    holder_unchanged = (
-        ActiveSyncItem.pk.does_not_exist() if expected is None else ActiveSyncItem.task_id == expected
-    )
-    item = ActiveSyncItem(_active_pk(gwms_warehouse_code), ACTIVE_SK, task_id=task_id, claimed_at=to_iso(now))
-    try:
-        item.save(condition=holder_unchanged | (ActiveSyncItem.task_id == task_id))
-    except PutError as error:
-        if is_condition_failure(error):
-            return False
-        raise
-    return True
 
 
 def _active_pk(gwms_warehouse_code: str) -> str:
     return f"INVENTORY_SYNC#{gwms_warehouse_code}"
+
+
+class DynamoSnapshotStore:
+    """Inventory sync's snapshot store on the inventory table: pages, progress and the active sync."""
+
+    def save_page(
+        self, scope: SnapshotScope, page_no: int, lines: Sequence[SnapshotLine], expires_at: datetime
+    ) -> None:
+        """Writing a page again (a retried run) replaces it with the same content."""
+        SnapshotPageItem(
+            _snapshot_pk(scope.task_id),
+            _page_sk(page_no),
+            page_no=page_no,
+            snapshot_at=to_iso(scope.snapshot_at),
+            gwms_warehouse_code=scope.gwms_warehouse_code,
+            proxy_warehouse_code=scope.proxy_warehouse_code,
+            line_count=len(lines),
+            lines=_encode_lines(lines),
+            expires_at=expires_at,
+        ).save()
+
+    def drop_pages_after(self, task_id: str, last_page: int) -> None:
+        """Pages beyond the listing's end, left by an earlier run when the proxy's listing was longer."""
+        stale = SnapshotPageItem.query(
+            _snapshot_pk(task_id), SnapshotPageItem.sk.between(_page_sk(last_page + 1), LAST_PAGE_SK)
+        )
+        for item in stale:
+            item.delete()
+
+    def iter_lines(self, task_id: str) -> Iterator[SnapshotLine]:
+        """Every line of a snapshot, decoding one stored page at a time."""
+        items = SnapshotPageItem.query(_snapshot_pk(task_id), SnapshotPageItem.sk.startswith(PAGE_PREFIX))
+        for item in items:
+            yield from _decode_lines(item.lines)
+
+    def read_entries(
+        self, task_id: str, limit: int, cursor: str | None
+    ) -> tuple[list[SnapshotEntry], str | None]:
+        """Up to `limit` lines in listing order and the cursor of the next page (None at the end)."""
+        page_no, offset = _decode_cursor(cursor) if cursor else (1, 0)
+        entries: list[SnapshotEntry] = []
+        pages = _pages_from(task_id, page_no)
+        for item in pages:
+            lines = _decode_lines(item.lines)
+            start = offset if int(item.page_no) == page_no else 0
+            taken = lines[start : start + limit - len(entries)]
+            entries.extend(_entry(item, line) for line in taken)
+            if len(entries) == limit:
+                end = start + len(taken)
+                if end < len(lines):
+                    return entries, _encode_cursor(int(item.page_no), end)
+                following = next(pages, None)
+                return entries, _encode_cursor(int(following.page_no), 0) if following else None
+        return entries, None
+
+    def load_progress(self, task_id: str) -> dict[str, Any] | None:
+        try:
+            item = SyncProgressItem.get(_snapshot_pk(task_id), PROGRESS_SK, consistent_read=True)
+        except SyncProgressItem.DoesNotExist:
+            return None
+        loaded: dict[str, Any] = json.loads(item.progress)
+        return loaded
+
+    def save_progress(self, task_id: str, progress: dict[str, Any], expires_at: datetime) -> None:
+        SyncProgressItem(
+            _snapshot_pk(task_id), PROGRESS_SK, progress=json.dumps(progress), expires_at=expires_at
+        ).save()
+
+    def find_active_sync(self, gwms_warehouse_code: str) -> str | None:
+        """The task id that last claimed the warehouse; it may have finished since."""
+        try:
+            return ActiveSyncItem.get(
+                _active_pk(gwms_warehouse_code), ACTIVE_SK, consistent_read=True
+            ).task_id
+        except ActiveSyncItem.DoesNotExist:
+            return None
+
+    def claim_active_sync(
+        self, gwms_warehouse_code: str, task_id: str, expected: str | None, now: datetime
+    ) -> bool:
+        """Names `task_id` the warehouse's sync if the holder is still `expected` (or already this task)."""
+        holder_unchanged = (
+            ActiveSyncItem.pk.does_not_exist() if expected is None else ActiveSyncItem.task_id == expected
+        )
+        item = ActiveSyncItem(
+            _active_pk(gwms_warehouse_code), ACTIVE_SK, task_id=task_id, claimed_at=to_iso(now)
+        )
+        try:
+            item.save(condition=holder_unchanged | (ActiveSyncItem.task_id == task_id))
+        except PutError as error:
+            if is_condition_failure(error):
+                return False
+            raise
+        return True

@@ -57,3 +57,10 @@ def bind_tables(settings: Settings) -> None:
 def transact_write() -> TransactWrite:
     """A DynamoDB transaction in the bound region: several items change together or not at all."""
     return TransactWrite(connection=Connection(region=_region))
+
+
+def is_condition_failure(error: Exception) -> bool:
+    return getattr(error, "cause_response_code", None) in {
+        "ConditionalCheckFailedException",
+        "TransactionCanceledException",
+    }

@@ -35,8 +35,8 @@ from pynamodb.transactions import TransactWrite
 from proxyhub.clock import Clock, from_iso, to_iso
 from proxyhub.dal.paging import ITEMS_PER_READ, IndexQuery, read_page
 from proxyhub.dal.tables import bound_to
+from proxyhub.models.tasks import BusinessType, Task, TaskStatus, TaskType
 from proxyhub.settings import Settings
-from proxyhub.tasks.model import BusinessType, Task, TaskStatus, TaskType
 from proxyhub.tasks.ports import OverviewCounts, Page, TaskFilter
 
 ALL_TASKS_PK = "TASKS"

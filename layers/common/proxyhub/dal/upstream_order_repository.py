@@ -8,7 +8,7 @@ Every write is a single conditional update, so repeated or concurrent runs agree
 one callback task.
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -17,8 +17,8 @@ from pynamodb.models import Model
 
 from proxyhub.clock import to_iso
 from proxyhub.dal.tables import bound_to
-from proxyhub.orders.models import OrderKind
-from proxyhub.upstream.ports import Waybill
+from proxyhub.models.orders import OrderKind
+from proxyhub.models.upstream import UpstreamOrder, Waybill
 
 LINK_SK = "LINK"
 
@@ -39,15 +39,6 @@ class UpstreamOrderItem(Model):
     updated_at = UnicodeAttribute(null=True)
 
 
-@dataclass(frozen=True)
-class UpstreamOrder:
-    source: str | None
-    environment: str | None
-    waybill: Waybill | None
-    callback_task_id: str | None
-    callback_sent_at: str | None
-
-
 def _item(kind: OrderKind, order_no: str) -> UpstreamOrderItem:
     return UpstreamOrderItem(f"UPSTREAM#{kind.value}#{order_no}", LINK_SK)
 
@@ -56,60 +47,61 @@ def _waybill(stored: dict[str, Any] | None) -> Waybill | None:
     return Waybill(**stored) if stored else None
 
 
-def find_upstream_order(kind: OrderKind, order_no: str) -> UpstreamOrder | None:
-    try:
-        item = UpstreamOrderItem.get(f"UPSTREAM#{kind.value}#{order_no}", LINK_SK, consistent_read=True)
-    except UpstreamOrderItem.DoesNotExist:
-        return None
-    return UpstreamOrder(
-        source=item.source,
-        environment=item.environment,
-        waybill=_waybill(item.waybill),
-        callback_task_id=item.callback_task_id,
-        callback_sent_at=item.callback_sent_at,
-    )
+class DynamoUpstreamOrderStore:
+    """What we keep per order for the platform that pushed it, on the orders table."""
 
+    def find_upstream_order(self, kind: OrderKind, order_no: str) -> UpstreamOrder | None:
+        try:
+            item = UpstreamOrderItem.get(f"UPSTREAM#{kind.value}#{order_no}", LINK_SK, consistent_read=True)
+        except UpstreamOrderItem.DoesNotExist:
+            return None
+        return UpstreamOrder(
+            source=item.source,
+            environment=item.environment,
+            waybill=_waybill(item.waybill),
+            callback_task_id=item.callback_task_id,
+            callback_sent_at=item.callback_sent_at,
+        )
 
-def link_order(kind: OrderKind, order_no: str, source: str, environment: str, now: datetime) -> None:
-    """Records which platform and environment the order came from (its callbacks go there)."""
-    _item(kind, order_no).update(
-        actions=[
-            UpstreamOrderItem.source.set(source),
-            UpstreamOrderItem.environment.set(environment),
-            UpstreamOrderItem.updated_at.set(to_iso(now)),
-        ]
-    )
+    def link_order(
+        self, kind: OrderKind, order_no: str, source: str, environment: str, now: datetime
+    ) -> None:
+        """Records which platform and environment the order came from (its callbacks go there)."""
+        _item(kind, order_no).update(
+            actions=[
+                UpstreamOrderItem.source.set(source),
+                UpstreamOrderItem.environment.set(environment),
+                UpstreamOrderItem.updated_at.set(to_iso(now)),
+            ]
+        )
 
+    def save_waybill(self, kind: OrderKind, order_no: str, waybill: Waybill, now: datetime) -> Waybill:
+        """Keeps the first waybill fetched; returns the one kept, so every run hands on the same label."""
+        item = _item(kind, order_no)
+        item.update(
+            actions=[
+                UpstreamOrderItem.waybill.set(UpstreamOrderItem.waybill | asdict(waybill)),
+                UpstreamOrderItem.waybill_fetched_at.set(UpstreamOrderItem.waybill_fetched_at | to_iso(now)),
+                UpstreamOrderItem.updated_at.set(to_iso(now)),
+            ]
+        )
+        return _waybill(item.waybill) or waybill
 
-def save_waybill(kind: OrderKind, order_no: str, waybill: Waybill, now: datetime) -> Waybill:
-    """Keeps the first waybill fetched; returns the one kept, so every run hands on the same label."""
-    item = _item(kind, order_no)
-    item.update(
-        actions=[
-            UpstreamOrderItem.waybill.set(UpstreamOrderItem.waybill | asdict(waybill)),
-            UpstreamOrderItem.waybill_fetched_at.set(UpstreamOrderItem.waybill_fetched_at | to_iso(now)),
-            UpstreamOrderItem.updated_at.set(to_iso(now)),
-        ]
-    )
-    return _waybill(item.waybill) or waybill
+    def claim_callback(self, kind: OrderKind, order_no: str, task_id: str, now: datetime) -> str:
+        """Makes `task_id` the order's callback task unless one is already; returns the callback task's id."""
+        item = _item(kind, order_no)
+        item.update(
+            actions=[
+                UpstreamOrderItem.callback_task_id.set(UpstreamOrderItem.callback_task_id | task_id),
+                UpstreamOrderItem.updated_at.set(to_iso(now)),
+            ]
+        )
+        return str(item.callback_task_id)
 
-
-def claim_callback(kind: OrderKind, order_no: str, task_id: str, now: datetime) -> str:
-    """Makes `task_id` the order's callback task unless one is already; returns the callback task's id."""
-    item = _item(kind, order_no)
-    item.update(
-        actions=[
-            UpstreamOrderItem.callback_task_id.set(UpstreamOrderItem.callback_task_id | task_id),
-            UpstreamOrderItem.updated_at.set(to_iso(now)),
-        ]
-    )
-    return str(item.callback_task_id)
-
-
-def mark_callback_sent(kind: OrderKind, order_no: str, now: datetime) -> None:
-    _item(kind, order_no).update(
-        actions=[
-            UpstreamOrderItem.callback_sent_at.set(to_iso(now)),
-            UpstreamOrderItem.updated_at.set(to_iso(now)),
-        ]
-    )
+    def mark_callback_sent(self, kind: OrderKind, order_no: str, now: datetime) -> None:
+        _item(kind, order_no).update(
+            actions=[
+                UpstreamOrderItem.callback_sent_at.set(to_iso(now)),
+                UpstreamOrderItem.updated_at.set(to_iso(now)),
+            ]
+        )

@@ -14,69 +14,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from hashlib import blake2b
 
-from proxyhub.inventory.ledger import BatchKey, InventoryType, LedgerBatch, StockDelta, location_for
+from proxyhub.models.inventory import (
+    BatchKey,
+    Correction,
+    DedicatedLocations,
+    LedgerBatch,
+    SnapshotLine,
+)
 
 MINUS = "\N{MINUS SIGN}"
 UNFINISHED_NAMED = 5
-
-
-@dataclass(frozen=True)
-class SnapshotLine:
-    """One proxy-warehouse batch as a sync saw it; `gsku` is None when the proxy SKU maps to no GSKU."""
-
-    proxy_sku: str
-    gsku: str | None
-    local_sku: str | None
-    inventory_type: InventoryType
-    proxy_inbound_no: str
-    local_inbound_no: str | None
-    inbound_at: datetime
-    available: int
-    locked: int
-
-    @property
-    def total(self) -> int:
-        return self.available + self.locked
-
-    def batch_key(self, gwms_warehouse_code: str) -> BatchKey | None:
-        if self.gsku is None:
-            return None
-        return BatchKey(
-            gwms_warehouse_code=gwms_warehouse_code,
-            gsku=self.gsku,
-            inventory_type=self.inventory_type,
-            proxy_inbound_no=self.proxy_inbound_no,
-            local_inbound_no=self.local_inbound_no or "",
-            inbound_at=self.inbound_at,
-        )
-
-
-@dataclass(frozen=True)
-class DedicatedLocations:
-    putaway: str
-    defective: str
-
-    def for_type(self, inventory_type: InventoryType) -> str:
-        return location_for(inventory_type, self.putaway, self.defective)
-
-    def holds(self, batch: LedgerBatch) -> bool:
-        """False for a batch on any other location: a sync never touches those."""
-        return batch.location == self.for_type(batch.key.inventory_type)
-
-
-@dataclass(frozen=True)
-class Correction:
-    key: BatchKey
-    location: str
-    before: int
-    after: int
-
-    @property
-    def delta(self) -> int:
-        return self.after - self.before
-
-    def stock_delta(self) -> StockDelta:
-        return StockDelta(key=self.key, location=self.location, delta=self.delta)
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,19 @@
 """The order flows' view of the task engine (the OrderTasks port), over TaskEngine."""
 
-from collections.abc import Callable
+from typing import Protocol
 
-from proxyhub.aws.cancel_backoff import CancelBackoffStarter
 from proxyhub.clock import Clock
+from proxyhub.models.orders import Order, TaskRef
+from proxyhub.models.tasks import BusinessType, Route, Task, TaskType, Trigger
 from proxyhub.observability import logger
-from proxyhub.orders.models import Order, TaskRef
+from proxyhub.orders.ports import CancelBackoff
 from proxyhub.tasks.engine import TaskEngine
-from proxyhub.tasks.model import BusinessType, Route, Task, TaskType, Trigger
 from proxyhub.tasks.policy import TaskPolicy
 from proxyhub.tasks.ports import TaskInvoker, TaskStore
+
+
+class TaskLookups(TaskStore, Protocol):
+    def tasks_of_order(self, order_no: str) -> list[Task]: ...
 
 
 def _route(order: Order) -> Route:
@@ -23,18 +27,15 @@ def _ref(task: Task) -> TaskRef:
 class EngineOrderTasks:
     def __init__(
         self,
-        engine: Callable[[], TaskEngine],
-        store: Callable[[], TaskStore],
-        tasks_of_order: Callable[[str], list[Task]],
-        invoker: Callable[[], TaskInvoker],
-        cancel_backoff: Callable[[], CancelBackoffStarter],
+        engine: TaskEngine,
+        tasks: TaskLookups,
+        invoker: TaskInvoker,
+        cancel_backoff: CancelBackoff,
         policy: TaskPolicy,
-        clock: Callable[[], Clock],
+        clock: Clock,
     ) -> None:
-        # Factories, not instances: the engine's executors are built before the engine itself.
         self._engine = engine
-        self._store = store
-        self._tasks_of_order = tasks_of_order
+        self._tasks = tasks
         self._invoker = invoker
         self._cancel_backoff = cancel_backoff
         self._policy = policy
@@ -42,18 +43,18 @@ class EngineOrderTasks:
 
     def start_create_task(self, order: Order) -> TaskRef:
         kind = BusinessType(order.kind.value)
-        task = self._engine().create_task(TaskType.CREATE, kind, _route(order), order_no=order.order_no)
+        task = self._engine.create_task(TaskType.CREATE, kind, _route(order), order_no=order.order_no)
         return _ref(task)
 
     def run_now(self, task_id: str) -> None:
         try:
-            self._invoker().run_async(task_id, Trigger.CREATED)
+            self._invoker.run_async(task_id, Trigger.CREATED)
         except Exception:
             # The order is stored and its task scheduled: a failed nudge only delays the first run.
             logger.exception("First run not requested; the schedule will run it", extra={"task_id": task_id})
 
     def start_cancel_task(self, order: Order, reason: str) -> TaskRef:
-        task = self._engine().create_task(
+        task = self._engine.create_task(
             TaskType.CANCEL,
             BusinessType(order.kind.value),
             _route(order),
@@ -62,7 +63,7 @@ class EngineOrderTasks:
             payload={"reason": reason},
         )
         try:
-            self._cancel_backoff().start(task.task_id, self.cancel_waits())
+            self._cancel_backoff.start(task.task_id, self.cancel_waits())
         except Exception:
             # The task keeps its next check time: the sweeper runs it if the state machine never does.
             logger.exception(
@@ -75,18 +76,18 @@ class EngineOrderTasks:
         return [round(interval.total_seconds()) for interval in self._policy.rule(TaskType.CANCEL).intervals]
 
     def end_task(self, task_id: str, reason: str) -> None:
-        self._engine().cancel_task(task_id, reason)
+        self._engine.cancel_task(task_id, reason)
 
     def is_running(self, task_id: str) -> bool:
-        task = self._store().get(task_id)
-        return task is not None and task.is_leased(self._clock().now())
+        task = self._tasks.get(task_id)
+        return task is not None and task.is_leased(self._clock.now())
 
     def tasks_of(self, order_no: str) -> list[TaskRef]:
-        return [_ref(task) for task in self._tasks_of_order(order_no)]
+        return [_ref(task) for task in self._tasks.tasks_of_order(order_no)]
 
     def run_unfinished_now(self, order_no: str, trigger: Trigger) -> list[str]:
         """Asks the runner to run the order's unfinished tasks now (an HPK status callback's hint)."""
-        task_ids = [task.task_id for task in self._tasks_of_order(order_no) if not task.status.terminal]
+        task_ids = [task.task_id for task in self._tasks.tasks_of_order(order_no) if not task.status.terminal]
         for task_id in task_ids:
-            self._invoker().run_async(task_id, trigger)
+            self._invoker.run_async(task_id, trigger)
         return task_ids

@@ -1,14 +1,76 @@
 """What the order flows need from outside the orders package; adapters implement these."""
 
+from collections.abc import Iterator, Sequence
+from datetime import datetime
 from typing import Protocol
 
 from proxyhub.events import DomainEvents
-from proxyhub.orders.models import Order, TaskRef
+from proxyhub.models.config import ChannelMapping, Customer, ProxySystemRecord, Sku, WarehouseMapping
+from proxyhub.models.inventory import LedgerBatch, StockDelta
+from proxyhub.models.orders import Order, OrderKind, StoredOrder, TaskRef
+from proxyhub.models.tasks import Trigger
 from proxyhub.proxy.ports import Label
 from proxyhub.request_log import RequestLogSink
 
 # DomainEvents is shared with the task engine (proxyhub.events), re-exported for the order flows.
-__all__ = ["DomainEvents", "NoUpstream", "OrderObserver", "OrderTasks"]
+__all__ = [
+    "CancelBackoff",
+    "DomainEvents",
+    "NoUpstream",
+    "OrderConfig",
+    "OrderObserver",
+    "OrderStore",
+    "OrderTasks",
+    "StockLedger",
+]
+
+
+class OrderStore(Protocol):
+    """Orders by kind and number, each write conditional on the version read."""
+
+    def find(self, kind: OrderKind, order_no: str) -> StoredOrder | None: ...
+
+    def insert(self, order: Order, fingerprint: str) -> StoredOrder | None:
+        """None when an order with this number already exists (nothing is written then)."""
+        ...
+
+    def save(self, stored: StoredOrder, order: Order, fingerprint: str | None = None) -> StoredOrder:
+        """Replaces the order if nobody changed it since `stored` was read, else raises
+        ConcurrentUpdateError. `fingerprint` replaces the stored one (a changed repeat of a push)."""
+        ...
+
+    def delete(self, kind: OrderKind, order_no: str) -> None: ...
+
+
+class StockLedger(Protocol):
+    """The dedicated-location stock, per batch."""
+
+    def apply_with_order(
+        self, effect_id: str, deltas: Sequence[StockDelta], now: datetime, stored: StoredOrder, changed: Order
+    ) -> bool:
+        """Changes the stock and saves the order's change together, once per effect id: False when it
+        had all been applied before. The order save is conditional on `stored`'s version."""
+        ...
+
+    def batches(self, gwms_warehouse_code: str, gsku: str | None = None) -> Iterator[LedgerBatch]: ...
+
+
+class OrderConfig(Protocol):
+    """The configuration an order is checked against and routed by."""
+
+    def find_proxy_system(self, code: str) -> ProxySystemRecord | None: ...
+
+    def find_mapping_for_gwms_warehouse(self, gwms_warehouse_code: str) -> WarehouseMapping | None: ...
+
+    def find_warehouse_mapping(
+        self, system_code: str, proxy_warehouse_code: str
+    ) -> WarehouseMapping | None: ...
+
+    def find_channel_mapping(self, system_code: str, gwms_channel_code: str) -> ChannelMapping | None: ...
+
+    def find_sku(self, gsku: str) -> Sku | None: ...
+
+    def find_customer(self, code: str) -> Customer | None: ...
 
 
 class OrderTasks(Protocol):
@@ -33,6 +95,10 @@ class OrderTasks(Protocol):
     def is_running(self, task_id: str) -> bool: ...
 
     def tasks_of(self, order_no: str) -> list[TaskRef]: ...
+
+    def run_unfinished_now(self, order_no: str, trigger: Trigger) -> list[str]:
+        """Asks for runs of the order's unfinished tasks now; returns their ids."""
+        ...
 
 
 class OrderObserver(Protocol):
@@ -62,3 +128,9 @@ class NoUpstream:
 
     def on_shipped(self, order: Order) -> None:
         return None
+
+
+class CancelBackoff(Protocol):
+    """Drives a cancel task's checks with growing waits (a Step Functions state machine in AWS)."""
+
+    def start(self, task_id: str, waits: Sequence[int]) -> str: ...

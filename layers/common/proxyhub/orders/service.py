@@ -4,17 +4,14 @@ Every refusal happens before anything is written. Creating is idempotent on the 
 same push returns the same order; a different payload under the same number is a conflict.
 """
 
-import contextlib
 import hashlib
 from datetime import datetime
 
 from proxyhub.clock import Clock
 from proxyhub.config.proxy_clients import ProxyClientProvider
-from proxyhub.dal import config_repository, order_repository
-from proxyhub.dal.config_repository import WarehouseMappingItem
-from proxyhub.dal.order_repository import StaleOrderError, StoredOrder
 from proxyhub.errors import ConflictError, InvalidInputError, NotFoundError
-from proxyhub.orders.models import (
+from proxyhub.models.config import WarehouseMapping
+from proxyhub.models.orders import (
     CancelState,
     InboundOrderCreate,
     Order,
@@ -23,8 +20,10 @@ from proxyhub.orders.models import (
     OrderLineInput,
     OrderStatus,
     OutboundOrderCreate,
+    StoredOrder,
 )
-from proxyhub.orders.ports import DomainEvents, OrderTasks
+from proxyhub.orders.cancellation import OrderCancellation
+from proxyhub.orders.ports import OrderConfig, OrderStore, OrderTasks
 from proxyhub.proxy.ports import BusinessRejection, LogContext
 from proxyhub.request_log import RequestLogSink
 
@@ -38,11 +37,22 @@ def fingerprint(request: InboundOrderCreate | OutboundOrderCreate) -> str:
 
 class OrderService:
     def __init__(
-        self, clients: ProxyClientProvider, tasks: OrderTasks, events: DomainEvents, clock: Clock
+        self,
+        *,
+        clients: ProxyClientProvider,
+        config: OrderConfig,
+        orders: OrderStore,
+        tasks: OrderTasks,
+        cancellation: OrderCancellation,
+        request_log: RequestLogSink,
+        clock: Clock,
     ) -> None:
         self._clients = clients
+        self._config = config
+        self._orders = orders
         self._tasks = tasks
-        self._events = events
+        self._cancellation = cancellation
+        self._request_log = request_log
         self._clock = clock
 
     # ------------------------------------------------------------ create
@@ -61,7 +71,7 @@ class OrderService:
             order_type=request.inbound_type,
             status=OrderStatus.CREATED,
             warehouse_code=request.warehouse_code,
-            proxy_warehouse_code=mapping.sk,
+            proxy_warehouse_code=mapping.proxy_warehouse_code,
             system_code=mapping.system_code,
             customer_code=request.customer_code,
             expected_at=request.expected_at,
@@ -86,7 +96,7 @@ class OrderService:
             order_type=request.outbound_type,
             status=OrderStatus.CREATED,
             warehouse_code=request.warehouse_code,
-            proxy_warehouse_code=mapping.sk,
+            proxy_warehouse_code=mapping.proxy_warehouse_code,
             system_code=mapping.system_code,
             customer_code=request.customer_code,
             channel_code=request.channel_code,
@@ -101,15 +111,15 @@ class OrderService:
         return self._insert_with_task(order, request)
 
     def _repeat_of(self, kind: OrderKind, request: InboundOrderCreate | OutboundOrderCreate) -> Order | None:
-        stored = order_repository.find_order(kind, request.order_no)
+        stored = self._orders.find(kind, request.order_no)
         if stored is None:
             return None
         if stored.fingerprint != fingerprint(request):
             raise ConflictError(f"Order {request.order_no} already exists with different content")
         return self._with_tasks(stored.order)
 
-    def _mapping_for(self, warehouse_code: str) -> WarehouseMappingItem:
-        mapping = config_repository.find_mapping_for_gwms_warehouse(warehouse_code)
+    def _mapping_for(self, warehouse_code: str) -> WarehouseMapping:
+        mapping = self._config.find_mapping_for_gwms_warehouse(warehouse_code)
         if mapping is None:
             raise InvalidInputError(
                 f"Warehouse {warehouse_code} is not mapped to a proxy warehouse", field="warehouse_code"
@@ -117,17 +127,15 @@ class OrderService:
         self._clients.usable_system(mapping.system_code)
         return mapping
 
-    @staticmethod
-    def _require_known_gskus(items: list[OrderLineInput]) -> None:
+    def _require_known_gskus(self, items: list[OrderLineInput]) -> None:
         for index, item in enumerate(items):
-            if config_repository.find_sku(item.gsku) is None:
+            if self._config.find_sku(item.gsku) is None:
                 raise InvalidInputError(f"Unknown GSKU {item.gsku}", field=f"items[{index}].gsku")
 
-    @staticmethod
-    def _proxy_channel(system_code: str, request: OutboundOrderCreate) -> str | None:
+    def _proxy_channel(self, system_code: str, request: OutboundOrderCreate) -> str | None:
         if request.channel_code is None:
             return None
-        channel = config_repository.find_channel_mapping(system_code, request.channel_code)
+        channel = self._config.find_channel_mapping(system_code, request.channel_code)
         if channel is None:
             if request.outbound_type == "drop_shipping":
                 raise InvalidInputError(
@@ -140,7 +148,7 @@ class OrderService:
     def _insert_with_task(
         self, order: Order, request: InboundOrderCreate | OutboundOrderCreate
     ) -> tuple[Order, bool]:
-        stored = order_repository.insert_order(order, fingerprint(request))
+        stored = self._orders.insert(order, fingerprint(request))
         if stored is None:
             # Another identical push won the race: answer like a repeat.
             repeat = self._repeat_of(order.kind, request)
@@ -150,9 +158,9 @@ class OrderService:
         try:
             task = self._tasks.start_create_task(order)
         except Exception:
-            order_repository.delete_order(order.kind, order.order_no)
+            self._orders.delete(order.kind, order.order_no)
             raise
-        saved = order_repository.save_order(stored, order.model_copy(update={"create_task_id": task.task_id}))
+        saved = self._orders.save(stored, order.model_copy(update={"create_task_id": task.task_id}))
         # Only now: a run that started earlier could change the order before its task id is saved.
         self._tasks.run_now(task.task_id)
         return self._with_tasks(saved.order), True
@@ -163,7 +171,7 @@ class OrderService:
         return self._with_tasks(self._require(kind, order_no).order)
 
     def _require(self, kind: OrderKind, order_no: str) -> StoredOrder:
-        stored = order_repository.find_order(kind, order_no)
+        stored = self._orders.find(kind, order_no)
         if stored is None:
             raise NotFoundError(f"{kind.value.capitalize()} order {order_no} not found")
         return stored
@@ -173,7 +181,7 @@ class OrderService:
 
     # ------------------------------------------------------------ cancel
 
-    def cancel(self, kind: OrderKind, order_no: str, reason: str, sink: RequestLogSink) -> Order:
+    def cancel(self, kind: OrderKind, order_no: str, reason: str) -> Order:
         stored = self._require(kind, order_no)
         order = stored.order
         if order.kind is OrderKind.OUTBOUND and order.order_type == "drop_shipping":
@@ -184,7 +192,7 @@ class OrderService:
             return self._with_tasks(self._cancel_before_push(stored, reason))
         if order.status not in CANCELLABLE_AT_PROXY:
             raise ConflictError(f"Order {order_no} is already {order.status.value}; it cannot be cancelled")
-        return self._with_tasks(self._cancel_at_proxy(stored, reason, sink))
+        return self._with_tasks(self._cancel_at_proxy(stored, reason))
 
     def _cancel_before_push(self, stored: StoredOrder, reason: str) -> Order:
         task_id = stored.order.create_task_id
@@ -192,28 +200,24 @@ class OrderService:
             raise ConflictError(
                 f"Order {stored.order.order_no} is being pushed to the proxy warehouse; try again shortly"
             )
-        return confirm_cancelled(
-            stored, reason, "Cancelled before it was pushed", self._tasks, self._events, self._now()
-        )
+        return self._cancellation.confirm(stored, reason, "Cancelled before it was pushed", self._now())
 
-    def _cancel_at_proxy(self, stored: StoredOrder, reason: str, sink: RequestLogSink) -> Order:
+    def _cancel_at_proxy(self, stored: StoredOrder, reason: str) -> Order:
         order = stored.order
         assert order.proxy_order_no is not None
-        client = self._clients.client_for(order.system_code, sink)
+        client = self._clients.client_for(order.system_code, self._request_log)
         log = LogContext(order_no=order.order_no, warehouse_code=order.warehouse_code)
         cancel = client.cancel_inbound if order.kind is OrderKind.INBOUND else client.cancel_outbound
         try:
             result = cancel(order.proxy_order_no, reason, context=log)
         except BusinessRejection as rejection:
             rejected = CancelState(status="rejected", reason=reason, result=rejection.reason)
-            order_repository.save_order(
+            self._orders.save(
                 stored, order.model_copy(update={"cancel": rejected, "updated_at": self._now()})
             )
             raise ConflictError(f"Cancel rejected by the proxy warehouse: {rejection.reason}") from rejection
         if result.status == "CANCELLED":
-            return confirm_cancelled(
-                stored, reason, "Cancelled in the proxy warehouse", self._tasks, self._events, self._now()
-            )
+            return self._cancellation.confirm(stored, reason, "Cancelled in the proxy warehouse", self._now())
         cancelling = order.model_copy(
             update={
                 "status": OrderStatus.CANCELLING,
@@ -221,7 +225,7 @@ class OrderService:
                 "updated_at": self._now(),
             }
         )
-        saved = order_repository.save_order(stored, cancelling)
+        saved = self._orders.save(stored, cancelling)
         self._tasks.start_cancel_task(saved.order, reason)
         return saved.order
 
@@ -254,8 +258,7 @@ class OrderService:
                 "transfer": request.transfer,
             }
         # Saved under the new fingerprint, so the changed push repeated is a plain repeat.
-        restamped = StoredOrder(order, stored.version, new_fingerprint)
-        saved = order_repository.save_order(restamped, order.model_copy(update=changes))
+        saved = self._orders.save(stored, order.model_copy(update=changes), new_fingerprint)
         return self._with_tasks(saved.order)
 
     def cancel_unpushed(self, kind: OrderKind, order_no: str, reason: str) -> Order:
@@ -278,32 +281,3 @@ class OrderService:
 
     def _now(self) -> datetime:
         return self._clock.now()
-
-
-def confirm_cancelled(
-    stored: StoredOrder, reason: str, result: str, tasks: OrderTasks, events: DomainEvents, now: datetime
-) -> Order:
-    """The order is cancelled for good: its create task ends and GWMS hears about it.
-
-    The create and the cancel task may both learn of the cancel at once (an HPK callback wakes
-    both): the one that loses the write finds the order cancelled and is done too."""
-    order = stored.order.model_copy(
-        update={
-            "status": OrderStatus.CANCELLED,
-            "cancel": CancelState(status="cancelled", reason=reason, result=result),
-            "updated_at": now,
-        }
-    )
-    try:
-        saved = order_repository.save_order(stored, order)
-    except StaleOrderError:
-        current = order_repository.find_order(order.kind, order.order_no)
-        if current is None or current.order.status is not OrderStatus.CANCELLED:
-            raise
-        return current.order
-    if order.create_task_id:
-        # Finished or running: a running create task sees the cancelled order and ends itself.
-        with contextlib.suppress(ConflictError):
-            tasks.end_task(order.create_task_id, f"Order cancelled: {result}")
-    events.publish("OrderCancelled", {"order_no": order.order_no, "kind": order.kind.value, "result": result})
-    return saved.order

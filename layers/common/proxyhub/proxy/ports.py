@@ -11,6 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple, Protocol
 
+from proxyhub.errors import TransientVendorError, VendorConfigurationError, VendorError
 from proxyhub.request_log import RequestLogSink
 
 InboundType = Literal["purchase", "return"]
@@ -23,20 +24,12 @@ InventoryType = Literal["qualified", "defective"]
 RejectionKind = Literal["state", "stock"]
 
 
-class ProxyError(Exception):
-    """Base of every error a proxy-warehouse client raises; `message` is safe to show to operators."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class ProxyError(VendorError):
+    """Base of every error a proxy-warehouse client raises."""
 
 
-class TransientProxyError(ProxyError):
+class TransientProxyError(ProxyError, TransientVendorError):
     """Worth retrying later: 5xx, rate limits, timeouts, transport errors, malformed replies."""
-
-    def __init__(self, message: str, retry_after_seconds: float | None = None) -> None:
-        super().__init__(message)
-        self.retry_after_seconds = retry_after_seconds
 
 
 class PermanentProxyError(ProxyError):
@@ -60,12 +53,8 @@ class ProxyNotFound(ProxyError):  # noqa: N818 - reads as the answer it is
     pass
 
 
-class ProxyConfigurationError(ProxyError):
+class ProxyConfigurationError(ProxyError, VendorConfigurationError):
     """Wrong endpoint or credentials: no retry helps until an operator fixes the proxy system."""
-
-    def __init__(self, cause: str) -> None:
-        super().__init__(f"System configuration error: {cause}")
-        self.cause = cause
 
 
 @dataclass(frozen=True)
@@ -213,6 +202,22 @@ class InventoryBatch:
     @property
     def total(self) -> int:
         return self.available + self.locked
+
+
+@dataclass(frozen=True)
+class StatusCallback:
+    """A proxy warehouse's push saying an order changed: a hint that makes its tasks run now (they still
+    read the order's state from the proxy warehouse)."""
+
+    kind: Literal["inbound", "outbound"]
+    proxy_order_no: str
+    # Our order number, as the proxy warehouse echoes it.
+    reference_no: str | None
+    event: str
+
+
+class CallbackSignatureError(Exception):
+    """A status callback that is not signed with our callback secret."""
 
 
 class ProxyWarehouseClient(Protocol):

@@ -8,10 +8,11 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from proxyhub.clock import Clock, to_iso
-from proxyhub.config.models import Sku
+from proxyhub.config.ports import ProxySystems, SkuCatalogue
 from proxyhub.config.proxy_clients import ProxyClientProvider
-from proxyhub.dal import config_repository, sku_mapping_repository
-from proxyhub.errors import DomainError, SystemConfigurationError
+from proxyhub.errors import DomainError, NotFoundError, SystemConfigurationError
+from proxyhub.models.config import Sku
+from proxyhub.models.skus import SkuMapping, SkuSyncStatus
 from proxyhub.proxy.ports import (
     LogContext,
     ProductPayload,
@@ -21,7 +22,7 @@ from proxyhub.proxy.ports import (
     TransientProxyError,
 )
 from proxyhub.request_log import RequestLogSink
-from proxyhub.skus.models import SkuMapping, SkuSyncStatus
+from proxyhub.skus.ports import SkuMappingStore
 
 REQUIRED_FIELDS = ("name", "spec", "weight_kg")
 FAILED_PREFIX = "SKU sync failed: "
@@ -52,9 +53,27 @@ def product_payload(sku: Sku) -> ProductPayload:
 
 
 class SkuSyncService:
-    def __init__(self, clients: ProxyClientProvider, clock: Clock) -> None:
+    def __init__(
+        self,
+        clients: ProxyClientProvider,
+        systems: ProxySystems,
+        catalogue: SkuCatalogue,
+        mappings: SkuMappingStore,
+        clock: Clock,
+    ) -> None:
         self._clients = clients
+        self._systems = systems
+        self._catalogue = catalogue
+        self._mappings = mappings
         self._clock = clock
+
+    def mappings_of(self, system_code: str, status: SkuSyncStatus | None = None) -> list[SkuMapping]:
+        """The SKU list of a proxy system; `status` picks one status, e.g. the failed ones to fix."""
+        self._require_system(system_code)
+        return self._mappings.list_sku_mappings(system_code, status)
+
+    def is_mapped(self, system_code: str, gsku: str) -> bool:
+        return self._mappings.find_sku_mapping(system_code, gsku) is not None
 
     def ensure_synced(
         self, system_code: str, gskus: Iterable[str], sink: RequestLogSink, context: LogContext | None = None
@@ -76,6 +95,9 @@ class SkuSyncService:
 
     def resync(self, system_code: str, gsku: str, sink: RequestLogSink) -> SkuMapping:
         """Re-reads the (fixed) master data and pushes it now, whatever the last status was."""
+        self._require_system(system_code)
+        if self._catalogue.find_sku(gsku) is None:
+            raise NotFoundError(f"SKU {gsku} not found")
         try:
             client = self._clients.client_for(system_code, sink)
         except SystemConfigurationError as error:
@@ -87,14 +109,18 @@ class SkuSyncService:
                 system_code, gsku, SkuSyncStatus.PENDING, error=f"will retry: {error.message}"
             )
 
+    def _require_system(self, system_code: str) -> None:
+        if self._systems.find_proxy_system(system_code) is None:
+            raise NotFoundError(f"Proxy system {system_code} not found")
+
     def _is_synced(self, system_code: str, gsku: str) -> bool:
-        mapping = sku_mapping_repository.find_sku_mapping(system_code, gsku)
+        mapping = self._mappings.find_sku_mapping(system_code, gsku)
         return mapping is not None and mapping.status is SkuSyncStatus.SYNCED
 
     def _push(
         self, client: ProxyWarehouseClient, system_code: str, gsku: str, context: LogContext | None
     ) -> SkuMapping:
-        sku = config_repository.find_sku(gsku)
+        sku = self._catalogue.find_sku(gsku)
         if sku is None:
             return self._fail(system_code, gsku, f"GSKU {gsku} has no master data")
         missing = missing_master_data(sku)
@@ -132,5 +158,5 @@ class SkuSyncService:
             last_error=error,
             last_attempt_at=now,
         )
-        sku_mapping_repository.save_sku_mapping(mapping, now)
+        self._mappings.save_sku_mapping(mapping, now)
         return mapping

@@ -18,11 +18,11 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from proxyhub.clock import Clock, to_iso
 from proxyhub.errors import ConflictError, NotFoundError
+from proxyhub.models.tasks import BusinessType, Route, Task, TaskStatus, TaskType, Trigger
 from proxyhub.observability import logger, metrics
 from proxyhub.request_log import RequestLogSink
 from proxyhub.settings import Settings
 from proxyhub.tasks.executors import ExecutionContext, ExecutorRegistry, TaskRequestLogSink
-from proxyhub.tasks.model import BusinessType, Route, Task, TaskStatus, TaskType, Trigger
 from proxyhub.tasks.outcomes import Cancelled, FailedPermanent, Outcome, outcome_for_error
 from proxyhub.tasks.policy import TaskPolicy
 from proxyhub.tasks.ports import DomainEvents, TaskInvoker, TaskScheduler, TaskStore

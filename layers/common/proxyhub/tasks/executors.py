@@ -13,9 +13,9 @@ from datetime import datetime
 from typing import Protocol
 
 from proxyhub.clock import Clock
+from proxyhub.models.tasks import BusinessType, Task, TaskType, Trigger
 from proxyhub.request_log import RequestLogRecord, RequestLogSink
 from proxyhub.settings import Settings
-from proxyhub.tasks.model import BusinessType, Task, TaskType, Trigger
 from proxyhub.tasks.outcomes import Outcome
 
 

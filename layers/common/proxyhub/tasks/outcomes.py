@@ -5,9 +5,8 @@ Every outcome may carry the proxy warehouse's order number once it is known.
 
 from dataclasses import dataclass
 
-from proxyhub.errors import ConcurrentUpdateError, DomainError
-from proxyhub.proxy.ports import ProxyError, TransientProxyError
-from proxyhub.tasks.model import TaskType
+from proxyhub.errors import ConcurrentUpdateError, DomainError, TransientVendorError, VendorError
+from proxyhub.models.tasks import TaskType
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -66,10 +65,11 @@ type Outcome = Done | NotYet | FailedTransient | FailedPermanent | NeedsManual |
 
 
 def outcome_for_error(error: Exception) -> Outcome:
-    """Lets executors simply raise: proxy and domain errors carry operator-safe messages."""
-    if isinstance(error, TransientProxyError | ConcurrentUpdateError):
+    """The one mapping from errors to outcomes, so executors may simply raise: vendor and domain errors
+    carry operator-safe messages."""
+    if isinstance(error, TransientVendorError | ConcurrentUpdateError):
         return FailedTransient(error.message)
-    if isinstance(error, ProxyError | DomainError):
+    if isinstance(error, VendorError | DomainError):
         return FailedPermanent(error.message)
     # Unknown exceptions may quote anything, credentials included: operators see the type only.
     return FailedTransient(f"Unexpected error ({type(error).__name__}); see the task runner logs")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from proxyhub.tasks.model import BACKLOG_STATUSES, Task, TaskStatus
+from proxyhub.models.tasks import BACKLOG_STATUSES, Task, TaskStatus
 from proxyhub.tasks.ports import OverviewCounts
 
 # A backlog task older than this deserves a look even if nothing failed.

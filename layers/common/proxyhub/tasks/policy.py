@@ -12,8 +12,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from types import MappingProxyType
 
+from proxyhub.models.tasks import Task, TaskStatus, TaskType, Trigger
 from proxyhub.settings import Settings
-from proxyhub.tasks.model import Task, TaskStatus, TaskType, Trigger
 from proxyhub.tasks.outcomes import (
     Cancelled,
     Done,

@@ -10,8 +10,8 @@ from typing import Protocol
 
 from proxyhub.clock import Clock
 from proxyhub.events import DomainEvents
+from proxyhub.models.tasks import BusinessType, Task, TaskStatus, TaskType, Trigger
 from proxyhub.request_log import RequestLogSink
-from proxyhub.tasks.model import BusinessType, Task, TaskStatus, TaskType, Trigger
 
 __all__ = [
     "Clock",

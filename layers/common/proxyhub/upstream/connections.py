@@ -12,11 +12,10 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints, field_validator
 
 from proxyhub.clock import Clock, to_iso
-from proxyhub.dal import connection_repository as repo
-from proxyhub.dal.secrets import SecretStore, secret_name
 from proxyhub.errors import InvalidInputError, NotFoundError
-from proxyhub.settings import Settings
-from proxyhub.upstream.ports import UpstreamConfigurationError, UpstreamConnection
+from proxyhub.models.upstream import StoredConnection
+from proxyhub.secrets import SecretStore, secret_name
+from proxyhub.upstream.ports import ConnectionStore, UpstreamConfigurationError, UpstreamConnection
 
 # The `source` of orders that OneWarehouse pushed; their progress is told back to OneWarehouse.
 ORDER_SOURCE = "onewarehouse"
@@ -89,69 +88,74 @@ class ConnectionSettings:
 
 
 class ConnectionService:
-    def __init__(self, settings: Settings, secrets: SecretStore, clock: Clock) -> None:
-        self._settings = settings
+    def __init__(
+        self, store: ConnectionStore, secrets: SecretStore, clock: Clock, secrets_prefix: str
+    ) -> None:
+        self._store = store
         self._secrets = secrets
         self._clock = clock
+        self._secrets_prefix = secrets_prefix
 
     # ------------------------------------------------------------ operators
 
     def put(self, environment: Environment, data: ConnectionInput) -> Connection:
-        existing = repo.find_connection(environment)
+        existing = self._store.find(environment)
         if existing is None:
             _require_secrets_for_new_connection(data)
         self._store_secrets(environment, data)
         now = to_iso(self._clock.now())
-        item = existing or repo.new_connection_item(environment)
-        item.app_key = data.app_key
-        item.api_base_url = data.api_base_url.rstrip("/")
-        item.verify_mode = data.verify_mode
-        item.allowed_ips = data.allowed_ips
-        item.owner_map = data.owner_map
-        item.warehouse_map = data.warehouse_map
-        item.created_at = existing.created_at if existing else now
-        item.updated_at = now
-        repo.save_connection(item, data.active)
+        connection = StoredConnection(
+            environment=environment,
+            app_key=data.app_key,
+            api_base_url=data.api_base_url.rstrip("/"),
+            verify_mode=data.verify_mode,
+            allowed_ips=tuple(data.allowed_ips),
+            owner_map=data.owner_map,
+            warehouse_map=data.warehouse_map,
+            created_at=existing.created_at if existing else now,
+            updated_at=now,
+        )
+        self._store.save(connection, data.active)
         return self.get(environment)
 
     def get(self, environment: Environment) -> Connection:
-        item = repo.find_connection(environment)
-        if item is None:
+        stored = self._store.find(environment)
+        if stored is None:
             raise NotFoundError(f"OneWarehouse {environment} connection not configured")
         return Connection(
             environment=environment,
-            app_key=item.app_key,
+            app_key=stored.app_key,
             # Both are required when a connection is created and can only be replaced afterwards.
             app_secret_set=True,
             callback_key_set=True,
-            api_base_url=item.api_base_url,
-            verify_mode=_verify_mode(item.verify_mode),
-            allowed_ips=list(item.allowed_ips or []),
-            owner_map=dict(item.owner_map or {}),
-            warehouse_map=dict(item.warehouse_map or {}),
-            active=repo.active_environment() == environment,
-            created_at=item.created_at,
-            updated_at=item.updated_at,
+            api_base_url=stored.api_base_url,
+            verify_mode=_verify_mode(stored.verify_mode),
+            allowed_ips=list(stored.allowed_ips),
+            owner_map=dict(stored.owner_map),
+            warehouse_map=dict(stored.warehouse_map),
+            active=self._store.active_environment() == environment,
+            created_at=stored.created_at,
+            updated_at=stored.updated_at,
         )
 
     # ------------------------------------------------------------ pushes and callbacks
 
     def active(self) -> ConnectionSettings | None:
-        environment = repo.active_environment()
+        environment = self._store.active_environment()
         return self.settings_of(environment) if environment else None
 
     def settings_of(self, environment: str) -> ConnectionSettings | None:
-        item = repo.find_connection(environment)
-        if item is None:
+        stored = self._store.find(environment)
+        if stored is None:
             return None
         return ConnectionSettings(
             environment=environment,
-            app_key=item.app_key,
-            api_base_url=item.api_base_url,
-            verify_mode=_verify_mode(item.verify_mode),
-            allowed_ips=tuple(item.allowed_ips or ()),
-            owner_map=dict(item.owner_map or {}),
-            warehouse_map=dict(item.warehouse_map or {}),
+            app_key=stored.app_key,
+            api_base_url=stored.api_base_url,
+            verify_mode=_verify_mode(stored.verify_mode),
+            allowed_ips=stored.allowed_ips,
+            owner_map=dict(stored.owner_map),
+            warehouse_map=dict(stored.warehouse_map),
         )
 
     def app_secret(self, connection: ConnectionSettings) -> str:
@@ -182,7 +186,7 @@ class ConnectionService:
                 self._secrets.put(self._secret_name(environment, kind), value.get_secret_value())
 
     def _secret_name(self, environment: str, kind: str) -> str:
-        return secret_name(self._settings, "onewarehouse", f"{environment}-{kind}")
+        return secret_name(self._secrets_prefix, "onewarehouse", f"{environment}-{kind}")
 
 
 def _require_secrets_for_new_connection(data: ConnectionInput) -> None:

@@ -11,31 +11,19 @@ waybill was fetched (it is fetched first if need be), and at most once per order
 """
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
-from proxyhub.adapters.onewarehouse import onewarehouse_client_factory
 from proxyhub.clock import Clock
-from proxyhub.dal import order_repository, upstream_order_repository
-from proxyhub.dal.secrets import SecretsManagerStore
-from proxyhub.dal.tables import bind_tables
-from proxyhub.dal.upstream_order_repository import UpstreamOrder
-from proxyhub.errors import ConflictError
-from proxyhub.orders.models import Order, OrderKind, OrderStatus
-from proxyhub.orders.ports import NoUpstream
-from proxyhub.proxy.ports import (
-    Label,
-    LogContext,
-    PermanentProxyError,
-    ProxyConfigurationError,
-    TransientProxyError,
-)
+from proxyhub.errors import ConflictError, TransientVendorError
+from proxyhub.models.orders import Order, OrderKind, OrderStatus
+from proxyhub.models.tasks import BusinessType, Route, Task, TaskType
+from proxyhub.models.upstream import UpstreamOrder, Waybill
+from proxyhub.orders.ports import NoUpstream, OrderStore
+from proxyhub.proxy.ports import Label, LogContext
 from proxyhub.request_log import RequestLogSink
-from proxyhub.settings import get_settings
-from proxyhub.tasks import wiring as task_wiring
 from proxyhub.tasks.engine import TaskEngine
-from proxyhub.tasks.executors import ExecutionContext, ExecutorRegistry
-from proxyhub.tasks.model import BusinessType, Route, Task, TaskType
-from proxyhub.tasks.outcomes import Cancelled, Done, FailedPermanent, FailedTransient, Outcome
+from proxyhub.tasks.executors import ExecutionContext
+from proxyhub.tasks.outcomes import Cancelled, Done, FailedPermanent, Outcome, outcome_for_error
 from proxyhub.upstream.connections import ORDER_SOURCE, ConnectionService
 from proxyhub.upstream.ports import (
     InboundReceipt,
@@ -45,10 +33,8 @@ from proxyhub.upstream.ports import (
     TransientUpstreamError,
     UpstreamCallbackClient,
     UpstreamClientFactory,
-    UpstreamConfigurationError,
     UpstreamError,
-    UpstreamRejection,
-    Waybill,
+    UpstreamOrderStore,
 )
 
 
@@ -75,20 +61,26 @@ class UpstreamCallbacks:
 class OneWarehouseObserver:
     """The `OrderObserver` of every order: OneWarehouse orders are told upstream, others to nobody."""
 
-    def __init__(self, callbacks: UpstreamCallbacks, engine: Callable[[], TaskEngine], clock: Clock) -> None:
-        # A factory: the observer is built while the engine's executors are, before the engine exists.
+    def __init__(
+        self,
+        callbacks: UpstreamCallbacks,
+        engine: TaskEngine,
+        upstream_orders: UpstreamOrderStore,
+        clock: Clock,
+    ) -> None:
         self._callbacks = callbacks
         self._engine = engine
+        self._upstream_orders = upstream_orders
         self._clock = clock
         self._nobody = NoUpstream()
 
     def label_for(self, order: Order, sink: RequestLogSink) -> Label | None:
         if order.source != ORDER_SOURCE or order.kind is not OrderKind.OUTBOUND:
             return self._nobody.label_for(order, sink)
-        upstream = upstream_order_repository.find_upstream_order(OrderKind.OUTBOUND, order.order_no)
+        upstream = self._upstream_orders.find_upstream_order(OrderKind.OUTBOUND, order.order_no)
         waybill = upstream.waybill if upstream else None
         if waybill is None:
-            with _as_proxy_errors():
+            with _waybill_first():
                 waybill = self._fetch_waybill(order, upstream, sink)
         return Label(
             format=waybill.label_format,
@@ -107,7 +99,7 @@ class OneWarehouseObserver:
         log = LogContext(order_no=order.order_no, warehouse_code=order.warehouse_code)
         with self._callbacks.client(upstream, sink) as client:
             waybill = client.get_waybill(order.order_no, context=log)
-        return upstream_order_repository.save_waybill(
+        return self._upstream_orders.save_waybill(
             OrderKind.OUTBOUND, order.order_no, waybill, self._clock.now()
         )
 
@@ -116,10 +108,10 @@ class OneWarehouseObserver:
         itself when it runs, as only one task can claim the callback."""
         if order.source != ORDER_SOURCE:
             return
-        upstream = upstream_order_repository.find_upstream_order(order.kind, order.order_no)
+        upstream = self._upstream_orders.find_upstream_order(order.kind, order.order_no)
         if upstream is not None and upstream.callback_task_id:
             return
-        task = self._engine().create_task(
+        task = self._engine.create_task(
             TaskType.NOTIFY,
             business_type,
             Route(order.warehouse_code, order.proxy_warehouse_code, order.system_code),
@@ -127,22 +119,18 @@ class OneWarehouseObserver:
             third_party_order_no=order.proxy_order_no,
             run_now=True,
         )
-        upstream_order_repository.claim_callback(order.kind, order.order_no, task.task_id, self._clock.now())
+        self._upstream_orders.claim_callback(order.kind, order.order_no, task.task_id, self._clock.now())
 
 
 @contextlib.contextmanager
-def _as_proxy_errors() -> Iterator[None]:
-    """The create task that asked for the label understands proxy errors: transient ones retry the push."""
+def _waybill_first() -> Iterator[None]:
+    """Says why the create task that asked for the label is waiting: its push retries once it comes."""
     try:
         yield
     except TransientUpstreamError as error:
-        raise TransientProxyError(
+        raise TransientVendorError(
             f"Waybill not fetched yet: {error.message}", error.retry_after_seconds
         ) from error
-    except UpstreamConfigurationError as error:
-        raise ProxyConfigurationError(f"OneWarehouse: {error.cause}") from error
-    except UpstreamRejection as error:
-        raise PermanentProxyError(f"OneWarehouse refused the waybill: {error.reason}") from error
 
 
 class CallbackExecutor:
@@ -150,26 +138,30 @@ class CallbackExecutor:
 
     An order not in that state yet is a domain error the engine turns into manual handling."""
 
-    def __init__(self, callbacks: UpstreamCallbacks) -> None:
+    def __init__(
+        self, callbacks: UpstreamCallbacks, orders: OrderStore, upstream_orders: UpstreamOrderStore
+    ) -> None:
         self._callbacks = callbacks
+        self._orders = orders
+        self._upstream_orders = upstream_orders
 
     def execute(self, task: Task, context: ExecutionContext) -> Outcome:
         kind = OrderKind(task.business_type.value)
-        stored = order_repository.find_order(kind, task.order_no or "")
+        stored = self._orders.find(kind, task.order_no or "")
         if stored is None:
             return FailedPermanent(f"{kind.value.capitalize()} order {task.order_no} not found")
         order = stored.order
-        owner = upstream_order_repository.claim_callback(kind, order.order_no, task.task_id, context.now())
+        owner = self._upstream_orders.claim_callback(kind, order.order_no, task.task_id, context.now())
         if owner != task.task_id:
             return Cancelled(f"Task {owner} sends this order's callback")
-        upstream = upstream_order_repository.find_upstream_order(kind, order.order_no)
+        upstream = self._upstream_orders.find_upstream_order(kind, order.order_no)
         if upstream is not None and upstream.callback_sent_at:
             return Done(f"Callback already sent at {upstream.callback_sent_at}")
         try:
             summary = self._send(order, upstream, context, _log_context(task))
         except UpstreamError as error:
-            return _outcome_for(error)
-        upstream_order_repository.mark_callback_sent(kind, order.order_no, context.now())
+            return outcome_for_error(error)
+        self._upstream_orders.mark_callback_sent(kind, order.order_no, context.now())
         return Done(summary)
 
     def _send(
@@ -183,7 +175,7 @@ class CallbackExecutor:
             if waybill is None:
                 # The label comes before the outbound callback, always: OneWarehouse refuses it after.
                 fetched = client.get_waybill(order.order_no, context=log)
-                waybill = upstream_order_repository.save_waybill(
+                waybill = self._upstream_orders.save_waybill(
                     OrderKind.OUTBOUND, order.order_no, fetched, context.now()
                 )
             shipment = outbound_shipment(order, waybill)
@@ -225,31 +217,3 @@ def outbound_shipment(order: Order, waybill: Waybill) -> OutboundShipment:
 
 def _log_context(task: Task) -> LogContext:
     return LogContext(task_id=task.task_id, order_no=task.order_no, warehouse_code=task.gwms_warehouse_code)
-
-
-def _outcome_for(error: UpstreamError) -> Outcome:
-    if isinstance(error, TransientUpstreamError):
-        return FailedTransient(error.message)
-    if isinstance(error, UpstreamRejection):
-        return FailedPermanent(f"OneWarehouse refused: {error.reason}")
-    return FailedPermanent(error.message)
-
-
-# ---------------------------------------------------------------- composition
-
-
-def _callbacks() -> UpstreamCallbacks:
-    settings = get_settings()
-    bind_tables(settings)
-    connections = ConnectionService(settings, SecretsManagerStore(settings), task_wiring.clock())
-    return UpstreamCallbacks(connections, onewarehouse_client_factory)
-
-
-def order_observer() -> OneWarehouseObserver:
-    return OneWarehouseObserver(_callbacks(), task_wiring.task_engine, task_wiring.clock())
-
-
-def install_executors(registry: ExecutorRegistry) -> None:
-    executor = CallbackExecutor(_callbacks())
-    registry.register(TaskType.NOTIFY, BusinessType.INBOUND, executor)
-    registry.register(TaskType.NOTIFY, BusinessType.OUTBOUND, executor)

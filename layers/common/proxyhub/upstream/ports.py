@@ -5,12 +5,16 @@ adapter in `proxyhub.adapters` that parses its pushes into these types, verifies
 maps its callback API and error codes to the errors below.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Literal, NamedTuple, Protocol
 
+from proxyhub.errors import TransientVendorError, VendorConfigurationError, VendorError
+from proxyhub.models.orders import OrderKind
+from proxyhub.models.upstream import StoredConnection, UpstreamOrder, Waybill
 from proxyhub.proxy.ports import LogContext
 from proxyhub.request_log import RequestLogSink
 
@@ -191,33 +195,70 @@ class PushVerification:
         return cls("ip_refused", f"source IP {source_ip} is not on the allow-list")
 
 
+@dataclass(frozen=True)
+class PushReply:
+    """The HTTP answer to a push, in the platform's envelope."""
+
+    status: int
+    body: dict[str, Any]
+
+
 class NonceStore(Protocol):
     def remember(self, nonce: str, expires_at: datetime) -> bool:
         """Records the nonce until `expires_at`; False when it is already remembered (a replay)."""
         ...
 
 
+class PushCodec(Protocol):
+    """A platform's push format as the push use case sees it: its signature, its bodies, its replies."""
+
+    def push_path(self, topic: PushTopic) -> str:
+        """Where the platform sends a push of this topic, under our webhook address."""
+        ...
+
+    def verify(
+        self,
+        headers: Mapping[str, str],
+        raw_body: bytes,
+        app_key: str,
+        app_secret: str,
+        now: datetime,
+        nonces: NonceStore,
+    ) -> PushVerification: ...
+
+    def parse(self, topic: PushTopic, raw_body: bytes) -> Push:
+        """Raises MalformedPushError naming the field as the platform sent it."""
+        ...
+
+    def answered(self, topic: PushTopic, answer: PushAnswer) -> PushReply: ...
+
+    def refused(self, refusal: PushRefused) -> PushReply: ...
+
+    def malformed(self, field: str, message: str) -> PushReply: ...
+
+    def unauthorized(self, reason: str) -> PushReply: ...
+
+    def forbidden(self, reason: str) -> PushReply: ...
+
+    def logged_headers(self, headers: Mapping[str, str]) -> dict[str, str]:
+        """The push's headers for the request log, the signature and other secrets masked."""
+        ...
+
+
 # --- callbacks -----------------------------------------------------------------------------------
 
 
-class UpstreamError(Exception):
-    """Base of every error an upstream callback client raises; `message` is safe to show to operators."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class UpstreamError(VendorError):
+    """Base of every error an upstream callback client raises."""
 
 
-class TransientUpstreamError(UpstreamError):
+class TransientUpstreamError(UpstreamError, TransientVendorError):
     """Worth retrying later: 5xx, rate limits, timeouts, transport errors, malformed replies."""
-
-    def __init__(self, message: str, retry_after_seconds: float | None = None) -> None:
-        super().__init__(message)
-        self.retry_after_seconds = retry_after_seconds
 
 
 class UpstreamRejection(UpstreamError):  # noqa: N818 - the platform's answer, not a failure of ours
-    """The platform refuses this call, e.g. the waybill of an order already shipped; a retry cannot help."""
+    """The platform refuses this call, e.g. the waybill of an order already shipped; a retry cannot help.
+    The adapter words `reason` for operators, naming the platform."""
 
     def __init__(self, reason: str, kind: UpstreamRejectionKind, code: int | None = None) -> None:
         super().__init__(reason)
@@ -226,12 +267,8 @@ class UpstreamRejection(UpstreamError):  # noqa: N818 - the platform's answer, n
         self.code = code
 
 
-class UpstreamConfigurationError(UpstreamError):
+class UpstreamConfigurationError(UpstreamError, VendorConfigurationError):
     """Wrong base URL or keys: no retry helps until an operator fixes the connection."""
-
-    def __init__(self, cause: str) -> None:
-        super().__init__(f"System configuration error: {cause}")
-        self.cause = cause
 
 
 @dataclass(frozen=True)
@@ -256,14 +293,6 @@ class InboundReceipt:
     kind: InboundKind
     received_at: datetime
     items: tuple[ReceivedItem, ...]
-
-
-@dataclass(frozen=True)
-class Waybill:
-    carrier_code: str
-    tracking_no: str
-    label_format: str
-    label_base64: str
 
 
 class ShippedPackage(NamedTuple):
@@ -298,3 +327,40 @@ class UpstreamCallbackClient(Protocol):
 
 class UpstreamClientFactory(Protocol):
     def __call__(self, connection: UpstreamConnection, sink: RequestLogSink) -> UpstreamCallbackClient: ...
+
+
+# --- storage -------------------------------------------------------------------------------------
+
+
+class UpstreamOrderStore(Protocol):
+    """What we keep per order for the platform that pushed it: its environment, waybill and callback."""
+
+    def find_upstream_order(self, kind: OrderKind, order_no: str) -> UpstreamOrder | None: ...
+
+    def link_order(
+        self, kind: OrderKind, order_no: str, source: str, environment: str, now: datetime
+    ) -> None:
+        """Records which platform and environment the order came from (its callbacks go there)."""
+        ...
+
+    def save_waybill(self, kind: OrderKind, order_no: str, waybill: Waybill, now: datetime) -> Waybill:
+        """Keeps the first waybill fetched; returns the one kept, so every run hands on the same label."""
+        ...
+
+    def claim_callback(self, kind: OrderKind, order_no: str, task_id: str, now: datetime) -> str:
+        """Makes `task_id` the order's callback task unless one is already; returns the callback task's id."""
+        ...
+
+    def mark_callback_sent(self, kind: OrderKind, order_no: str, now: datetime) -> None: ...
+
+
+class ConnectionStore(Protocol):
+    """The platform's connections, one per environment, and which one is active (at most one)."""
+
+    def find(self, environment: str) -> StoredConnection | None: ...
+
+    def active_environment(self) -> str | None: ...
+
+    def save(self, connection: StoredConnection, active: bool) -> None:
+        """Saves the connection and points at it (or stops pointing at it) in the same write."""
+        ...

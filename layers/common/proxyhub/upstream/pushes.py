@@ -12,9 +12,10 @@ timestamp: OneWarehouse retrying a push signs it afresh. The first successful an
 fixed mapping should let the same push through.
 """
 
+import ipaddress
 import json
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, assert_never
 
@@ -23,35 +24,13 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAl
 from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
 from pydantic import BaseModel, ValidationError
 
-from proxyhub.adapters.onewarehouse import (
-    TOPIC_PATHS,
-    answer_reply,
-    forbidden_reply,
-    ip_allowed,
-    malformed_reply,
-    parse_push,
-    redacted_push_headers,
-    refused_reply,
-    reply_status,
-    unauthorized_reply,
-    verify_push,
-)
 from proxyhub.clock import Clock
-from proxyhub.config.models import SkuInput
 from proxyhub.config.service import ConfigService
-from proxyhub.dal import config_repository, sku_mapping_repository, upstream_order_repository
-from proxyhub.errors import ConflictError, DomainError, InvalidInputError, NotFoundError
-from proxyhub.orders.models import (
-    InboundOrderCreate,
-    Order,
-    OrderKind,
-    OrderStatus,
-    OutboundOrderCreate,
-)
+from proxyhub.errors import ConflictError, DomainError, InvalidInputError, NotFoundError, VendorError
+from proxyhub.models.config import SkuInput
+from proxyhub.models.orders import InboundOrderCreate, Order, OrderKind, OrderStatus, OutboundOrderCreate
 from proxyhub.orders.service import OrderService
-from proxyhub.proxy.ports import ProxyError
 from proxyhub.request_log import RequestLogRecord, RequestLogSink, render_body
-from proxyhub.settings import Settings
 from proxyhub.skus.sync import SkuSyncService
 from proxyhub.upstream.connections import ORDER_SOURCE, ConnectionService, ConnectionSettings
 from proxyhub.upstream.ports import (
@@ -67,12 +46,15 @@ from proxyhub.upstream.ports import (
     PurchaseInboundPush,
     Push,
     PushAnswer,
+    PushCodec,
     PushItem,
     PushRefusalKind,
     PushRefused,
+    PushReply,
     PushTopic,
     PushVerification,
     ReturnInboundPush,
+    UpstreamOrderStore,
 )
 
 # OneWarehouse retries within hours; a day covers its retries without keeping answers for ever.
@@ -103,14 +85,8 @@ class IncomingPush:
 
 
 @dataclass(frozen=True)
-class PushReply:
-    status: int
-    body: dict[str, Any]
-
-
-@dataclass(frozen=True)
 class _Handled:
-    reply: dict[str, Any]
+    reply: PushReply
     note: str | None = None  # what operators should know: why refused, or a mismatch let through
     push: Push | None = None
 
@@ -153,28 +129,40 @@ class PushService:
         orders: OrderService,
         config: ConfigService,
         sku_sync: SkuSyncService,
+        upstream_orders: UpstreamOrderStore,
+        codec: PushCodec,
         answers: RememberedAnswers,
         nonce_store_for: Callable[[str], NonceStore],
         request_log: RequestLogSink,
         clock: Clock,
-        settings: Settings,
+        body_limit: int,
     ) -> None:
         self._connections = connections
         self._orders = orders
         self._config = config
         self._sku_sync = sku_sync
+        self._upstream_orders = upstream_orders
+        self._codec = codec
         self._answers = answers
         self._nonce_store_for = nonce_store_for
         self._request_log = request_log
         self._clock = clock
-        self._body_limit = settings.request_log_body_limit
+        self._body_limit = body_limit
+
+    def topic_at(self, path: str) -> PushTopic | None:
+        """The topic whose push is received at `path`."""
+        return next((topic for topic in PushTopic if self._codec.push_path(topic) == path), None)
+
+    def push_urls(self, base_url: str) -> dict[PushTopic, str]:
+        """The address of each push, to hand to the platform."""
+        return {topic: f"{base_url.rstrip('/')}{self._codec.push_path(topic)}" for topic in PushTopic}
 
     def handle(self, push: IncomingPush, lambda_context: Any = None) -> PushReply:
         started = time.perf_counter()
         connection = self._connections.active()
         handled = self._handle(push, connection, lambda_context)
         self._log(push, connection, handled, started)
-        return PushReply(reply_status(handled.reply), handled.reply)
+        return handled.reply
 
     # ------------------------------------------------------------ checks, then the domain
 
@@ -182,14 +170,14 @@ class PushService:
         self, push: IncomingPush, connection: ConnectionSettings | None, lambda_context: Any
     ) -> _Handled:
         if connection is None:
-            return _Handled(unauthorized_reply(NO_ACTIVE_CONNECTION), NO_ACTIVE_CONNECTION)
+            return _Handled(self._codec.unauthorized(NO_ACTIVE_CONNECTION), NO_ACTIVE_CONNECTION)
         verification = self._verify(push, connection)
         if verification.outcome == "ip_refused":
-            return _Handled(forbidden_reply(verification.reason), verification.reason)
+            return _Handled(self._codec.forbidden(verification.reason), verification.reason)
         if verification.ok:
             return self._carry_out(push, connection, None, lambda_context)
         if connection.verify_mode == "enforce":
-            return _Handled(unauthorized_reply(verification.reason), f"Refused: {verification.reason}")
+            return _Handled(self._codec.unauthorized(verification.reason), f"Refused: {verification.reason}")
         note = f"Accepted in verify mode {connection.verify_mode} despite: {verification.reason}"
         return self._carry_out(push, connection, note, lambda_context)
 
@@ -198,17 +186,19 @@ class PushService:
     ) -> _Handled:
         parsed: Push | None = None
         try:
-            parsed = parse_push(push.topic, push.raw_body)
+            parsed = self._codec.parse(push.topic, push.raw_body)
             action = self._action_for(parsed, connection)
             reply = self._answers.answer(
                 _answer_key(push, connection),
-                lambda: answer_reply(push.topic, _refusing(action)),
+                lambda: self._codec.answered(push.topic, _refusing(action)),
                 lambda_context,
             )
         except MalformedPushError as error:
-            return _Handled(malformed_reply(error.field, error.message), _joined(note, str(error)), parsed)
+            return _Handled(
+                self._codec.malformed(error.field, error.message), _joined(note, str(error)), parsed
+            )
         except PushRefused as refusal:
-            return _Handled(refused_reply(refusal), _joined(note, refusal.reason), parsed)
+            return _Handled(self._codec.refused(refusal), _joined(note, refusal.reason), parsed)
         return _Handled(reply, note, parsed)
 
     def _verify(self, push: IncomingPush, connection: ConnectionSettings) -> PushVerification:
@@ -216,7 +206,7 @@ class PushService:
             return PushVerification.ip_refused(push.source_ip)
         if connection.verify_mode == "off":
             return PushVerification.accepted()
-        return verify_push(
+        return self._codec.verify(
             push.headers,
             push.raw_body,
             connection.app_key,
@@ -246,7 +236,7 @@ class PushService:
     # ------------------------------------------------------------ the domain operations
 
     def _upsert_product(self, gsku: str, data: SkuInput) -> ProductUpserted:
-        created = config_repository.find_sku(gsku) is None
+        created = self._config.find_sku(gsku) is None
         self._config.put_sku(gsku, data)
         self._resync_where_mapped(gsku)
         return ProductUpserted(gsku, created)
@@ -254,9 +244,9 @@ class PushService:
     def _resync_where_mapped(self, gsku: str) -> None:
         """Proxy systems that already have the SKU get the new master data; resync records its own
         failures on the SKU mapping, where operators see them and resync again."""
-        for system in config_repository.list_proxy_systems():
-            if sku_mapping_repository.find_sku_mapping(system.sk, gsku) is not None:
-                self._sku_sync.resync(system.sk, gsku, self._request_log)
+        for system in self._config.list_proxy_systems():
+            if self._sku_sync.is_mapped(system.code, gsku):
+                self._sku_sync.resync(system.code, gsku, self._request_log)
 
     def _accept_order(
         self, request: InboundOrderCreate | OutboundOrderCreate, connection: ConnectionSettings
@@ -264,7 +254,7 @@ class PushService:
         order = self._create_or_replace(request)
         if order.source != ORDER_SOURCE:
             raise PushRefused(f"Order number {order.order_no} is already used by another source", "state")
-        upstream_order_repository.link_order(
+        self._upstream_orders.link_order(
             order.kind, order.order_no, ORDER_SOURCE, connection.environment, self._clock.now()
         )
         return OrderAccepted(order_no=order.order_no, wms_order_no=order.order_no)
@@ -289,7 +279,7 @@ class PushService:
             if order.status is OrderStatus.CREATED:
                 cancelled = self._orders.cancel_unpushed(kind, order_no, reason)
             else:
-                cancelled = self._orders.cancel(kind, order_no, reason, self._request_log)
+                cancelled = self._orders.cancel(kind, order_no, reason)
         except ConflictError as refused:
             if order.status is OrderStatus.CREATED:
                 # The push to the proxy warehouse is under way: asked again, the answer will be final.
@@ -306,19 +296,19 @@ class PushService:
     ) -> None:
         self._request_log.record(
             RequestLogRecord(
-                api_name=f"onewarehouse/{TOPIC_PATHS[push.topic]}",
+                api_name=self._codec.push_path(push.topic).lstrip("/"),
                 url=push.path,
                 method="POST",
                 request_body=render_body(push.raw_body, self._body_limit),
-                response_status=reply_status(handled.reply),
-                response_body=render_body(handled.reply, self._body_limit),
+                response_status=handled.reply.status,
+                response_body=render_body(handled.reply.body, self._body_limit),
                 duration_ms=round((time.perf_counter() - started) * 1000),
                 request_id=push.request_id,
                 system_code=connection.system_code if connection else "ONEWAREHOUSE",
                 warehouse_code=_gwms_warehouse(handled.push, connection),
                 order_no=_order_no(handled.push),
                 error=handled.note,
-                request_headers=redacted_push_headers(push.headers),
+                request_headers=self._codec.logged_headers(push.headers),
             )
         )
 
@@ -435,11 +425,11 @@ def _refusing(action: Callable[[], PushAnswer]) -> PushAnswer:
     """Domain refusals become business refusals of the push (nothing was written)."""
     try:
         return action()
-    except (DomainError, ProxyError) as error:
+    except (DomainError, VendorError) as error:
         raise PushRefused(error.message, _refusal_kind(error)) from error
 
 
-def _refusal_kind(error: DomainError | ProxyError) -> PushRefusalKind:
+def _refusal_kind(error: DomainError | VendorError) -> PushRefusalKind:
     match error:
         case InvalidInputError():
             return "invalid"
@@ -483,3 +473,23 @@ def _gwms_warehouse(push: Push | None, connection: ConnectionSettings | None) ->
     if connection is None or not isinstance(push, PurchaseInboundPush | ReturnInboundPush | OutboundPush):
         return None
     return connection.warehouse_map.get(push.warehouse_code)
+
+
+def ip_allowed(source_ip: str, allowed_ips: Iterable[str]) -> bool:
+    """True when the allow-list is empty or one entry (an address or a CIDR block) contains the IP."""
+    allowed = list(allowed_ips)
+    if not allowed:
+        return True
+    try:
+        address = ipaddress.ip_address(source_ip.strip())
+    except ValueError:
+        return False
+    return any(address in network for network in _networks(allowed))
+
+
+def _networks(entries: Iterable[str]) -> Iterable[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    for entry in entries:
+        try:
+            yield ipaddress.ip_network(entry.strip(), strict=False)
+        except ValueError:
+            continue  # a bad entry must not open the door; configuration validation reports it

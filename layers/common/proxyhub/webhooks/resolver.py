@@ -7,9 +7,8 @@ Each module exposes `router`; a platform's webhooks join by adding their module 
 from http import HTTPStatus
 from types import ModuleType
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 
-from proxyhub.api.errors import json_error
 from proxyhub.observability import logger
 from proxyhub.webhooks import hpk_callbacks, onewarehouse
 
@@ -32,3 +31,9 @@ def build_webhook_resolver() -> APIGatewayHttpResolver:
         return json_error(HTTPStatus.INTERNAL_SERVER_ERROR, "Internal error; see the request id in the logs")
 
     return app
+
+
+def json_error(status: HTTPStatus, message: str) -> Response:
+    return Response(
+        status_code=status.value, content_type=content_types.APPLICATION_JSON, body={"message": message}
+    )

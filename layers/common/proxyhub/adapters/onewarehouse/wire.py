@@ -1,16 +1,7 @@
-"""OneWarehouse adapter: the only module that knows OneWarehouse's headers, signing, fields and paths.
+"""OneWarehouse's wire format, in our model: push bodies, replies, callback payloads and the envelope."""
 
-The contract we build against is /work/shared/docs/onewarehouse-contract.md, our model of a private
-API. When the real scheme is confirmed on the first sandbox pushes, this module (and the simulator)
-change; the port (`proxyhub.upstream.ports`) does not.
-"""
-
-import hashlib
-import hmac
-import ipaddress
 import json
-import secrets
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -19,16 +10,13 @@ from typing import Annotated, Any
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from proxyhub.clock import Clock, SystemClock
-from proxyhub.proxy.ports import LogContext
-from proxyhub.request_log import REDACTED, RequestLogSink, redact_headers
-from proxyhub.settings import Settings, get_settings
+from proxyhub.adapters.http import retry_after_seconds
+from proxyhub.models.upstream import Waybill
 from proxyhub.upstream.ports import (
     CancelDecision,
     InboundCancelPush,
     InboundReceipt,
     MalformedPushError,
-    NonceStore,
     OrderAccepted,
     OutboundCancelPush,
     OutboundPush,
@@ -42,22 +30,12 @@ from proxyhub.upstream.ports import (
     PushRefusalKind,
     PushRefused,
     PushTopic,
-    PushVerification,
     ReturnInboundPush,
     TransientUpstreamError,
     UpstreamConfigurationError,
-    UpstreamConnection,
     UpstreamError,
     UpstreamRejection,
-    Waybill,
 )
-from proxyhub.vendor_http import Answer, VendorHttpClient, mask_secrets, retry_after_seconds
-
-HEADER_APP_KEY = "X-OW-App-Key"
-HEADER_TIMESTAMP = "X-OW-Timestamp"
-HEADER_NONCE = "X-OW-Nonce"
-HEADER_SIGN = "X-OW-Sign"
-SIGNATURE_WINDOW_SECONDS = 300
 
 API_PREFIX = "/openapi/v1/"
 INBOUND_CALLBACK_API = "inbound/callback"
@@ -92,97 +70,6 @@ _TOPICS_BY_PATH = {path: topic for topic, path in TOPIC_PATHS.items()}
 
 def topic_for_path(path: str) -> PushTopic | None:
     return _TOPICS_BY_PATH.get(path)
-
-
-# --- signatures ----------------------------------------------------------------------------------
-
-
-_SIGNATURE_HEADERS = (HEADER_APP_KEY, HEADER_TIMESTAMP, HEADER_NONCE, HEADER_SIGN)
-
-
-def sign(secret: str, timestamp: str, nonce: str, raw_body: bytes) -> str:
-    message = f"{timestamp}.{nonce}.".encode() + raw_body
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
-
-
-def signed_headers(
-    app_key: str, secret: str, raw_body: bytes, now: datetime, nonce: str | None = None
-) -> dict[str, str]:
-    timestamp = str(int(now.timestamp()))
-    nonce = nonce or secrets.token_hex(16)
-    return {
-        HEADER_APP_KEY: app_key,
-        HEADER_TIMESTAMP: timestamp,
-        HEADER_NONCE: nonce,
-        HEADER_SIGN: sign(secret, timestamp, nonce, raw_body),
-    }
-
-
-def verify_push(
-    headers: Mapping[str, str],
-    raw_body: bytes,
-    app_key: str,
-    app_secret: str,
-    now: datetime,
-    nonce_store: NonceStore,
-    window_seconds: int = SIGNATURE_WINDOW_SECONDS,
-) -> PushVerification:
-    """Checks key, timestamp window and signature, then remembers the nonce to refuse replays.
-
-    The nonce is remembered only for a correctly signed push, so forged requests cannot burn nonces.
-    """
-    lookup = {name.lower(): value for name, value in headers.items()}
-    presented = {name: lookup.get(name.lower(), "").strip() for name in _SIGNATURE_HEADERS}
-    missing = [name for name, value in presented.items() if not value]
-    if missing:
-        return PushVerification.mismatch(f"missing header(s): {', '.join(missing)}")
-    if not hmac.compare_digest(presented[HEADER_APP_KEY].encode(), app_key.encode()):
-        return PushVerification.mismatch(f"unknown app key {presented[HEADER_APP_KEY]!r}")
-    timestamp = presented[HEADER_TIMESTAMP]
-    if not (timestamp.isascii() and timestamp.isdigit()):
-        return PushVerification.mismatch(f"{HEADER_TIMESTAMP} is not Unix seconds")
-    skew = abs(now.timestamp() - int(timestamp))
-    if skew > window_seconds:
-        return PushVerification.stale(
-            f"timestamp {timestamp} is {skew:.0f} s away (window {window_seconds} s)"
-        )
-    nonce = presented[HEADER_NONCE]
-    expected = sign(app_secret, timestamp, nonce, raw_body)
-    if not hmac.compare_digest(expected.encode(), presented[HEADER_SIGN].lower().encode()):
-        return PushVerification.mismatch("signature does not match")
-    # After timestamp + window a replay is refused as stale, so the nonce need not be kept longer.
-    expires_at = datetime.fromtimestamp(int(timestamp) + window_seconds, UTC)
-    if not nonce_store.remember(nonce, expires_at):
-        return PushVerification.replayed(f"nonce {nonce!r} was already used")
-    return PushVerification.accepted()
-
-
-def ip_allowed(source_ip: str, allowed_ips: Iterable[str]) -> bool:
-    """True when the allow-list is empty or one entry (an address or a CIDR block) contains the IP."""
-    allowed = list(allowed_ips)
-    if not allowed:
-        return True
-    try:
-        address = ipaddress.ip_address(source_ip.strip())
-    except ValueError:
-        return False
-    return any(address in network for network in _networks(allowed))
-
-
-def _networks(entries: Iterable[str]) -> Iterable[ipaddress.IPv4Network | ipaddress.IPv6Network]:
-    for entry in entries:
-        try:
-            yield ipaddress.ip_network(entry.strip(), strict=False)
-        except ValueError:
-            continue  # a bad entry must not open the door; configuration validation reports it
-
-
-def redacted_push_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    """The push's headers for the request log, with the signature and other secrets masked."""
-    redacted = redact_headers(dict(headers))
-    return {
-        name: REDACTED if name.lower() == HEADER_SIGN.lower() else value for name, value in redacted.items()
-    }
 
 
 # --- push bodies ---------------------------------------------------------------------------------
@@ -478,7 +365,7 @@ def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-# --- callback client -----------------------------------------------------------------------------
+# --- the envelope of callback answers -------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -524,7 +411,7 @@ def error_for_envelope(envelope: OneWarehouseEnvelope) -> UpstreamError:
         case 40401:
             return UpstreamRejection(f"OneWarehouse: {message}", kind="not_found", code=envelope.code)
         case 40902:
-            return UpstreamRejection(message, kind="state", code=envelope.code)
+            return UpstreamRejection(f"OneWarehouse refused: {message}", kind="state", code=envelope.code)
         case 400 | 40001:
             return UpstreamRejection(
                 f"OneWarehouse rejected the data: {message}", kind="invalid", code=envelope.code
@@ -541,88 +428,3 @@ def error_for_transport(error: httpx.HTTPError) -> UpstreamError:
     if isinstance(error, httpx.TimeoutException):
         return TransientUpstreamError(f"OneWarehouse did not answer in time ({type(error).__name__})")
     return TransientUpstreamError(f"OneWarehouse transport error ({type(error).__name__}): {error}")
-
-
-class OneWarehouseClient(VendorHttpClient):
-    """The upstream callback port over OneWarehouse's open API; every exchange goes to the request log."""
-
-    _port_errors = UpstreamError
-
-    def __init__(
-        self,
-        connection: UpstreamConnection,
-        sink: RequestLogSink,
-        *,
-        connect_timeout: float = DEFAULT_CONNECT_TIMEOUT_SECONDS,
-        read_timeout: float = DEFAULT_READ_TIMEOUT_SECONDS,
-        transport: httpx.BaseTransport | None = None,
-        clock: Clock | None = None,
-        settings: Settings | None = None,
-    ) -> None:
-        self._connection = connection
-        self._clock = clock or SystemClock()
-        super().__init__(
-            connection.api_base_url,
-            sink,
-            system_code=connection.system_code,
-            timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
-            transport=transport,
-            body_limit=(settings or get_settings()).request_log_body_limit,
-        )
-
-    def send_inbound_callback(self, receipt: InboundReceipt, *, context: LogContext | None = None) -> None:
-        self._call(INBOUND_CALLBACK_API, inbound_receipt_to_wire(receipt), context)
-
-    def get_waybill(self, outbound_no: str, *, context: LogContext | None = None) -> Waybill:
-        data = self._call(WAYBILL_API, {"outbound_no": outbound_no}, context)
-        try:
-            return waybill_from_wire(data)
-        except (KeyError, TypeError, ValueError) as error:
-            # A waybill of the wrong shape is OneWarehouse's fault and may heal, so transient.
-            raise TransientUpstreamError(
-                f"OneWarehouse answered a waybill of an unexpected shape ({error!r})"
-            ) from error
-
-    def send_outbound_callback(
-        self, shipment: OutboundShipment, *, context: LogContext | None = None
-    ) -> None:
-        self._call(OUTBOUND_CALLBACK_API, outbound_shipment_to_wire(shipment), context)
-
-    def _call(self, api_name: str, body: dict[str, Any], context: LogContext | None) -> Any:
-        """Sends one signed request; returns the envelope's `data` or raises the error the answer means."""
-        raw_body = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-        connection = self._connection
-        headers = signed_headers(connection.app_key, connection.callback_key, raw_body, self._clock.now())
-        headers["Content-Type"] = "application/json"
-        request = self._http.build_request("POST", API_PREFIX + api_name, content=raw_body, headers=headers)
-        # The signature is masked in the headers already; masking its value guards against echoes.
-        known_secrets = (connection.callback_key, request.headers.get(HEADER_SIGN, ""))
-        return self._send_logged(api_name, request, context, _read_data, known_secrets=known_secrets)
-
-    def _invalid_base_url(self, base_url: str) -> Exception:
-        return UpstreamConfigurationError(f"invalid OneWarehouse api_base_url {base_url!r}")
-
-    def _transport_error(self, error: httpx.HTTPError) -> Exception:
-        return error_for_transport(error)
-
-    def _logged_headers(self, request: httpx.Request) -> dict[str, str]:
-        return redacted_push_headers(request.headers)
-
-    def _logged_error(self, error: str | None, known_secrets: tuple[str, ...]) -> str | None:
-        # An error may quote OneWarehouse's message, which may echo what we sent.
-        return mask_secrets(error, known_secrets)
-
-
-def _read_data(response: httpx.Response) -> Answer[Any]:
-    """The envelope's `data`; a non-zero code raises the error it means."""
-    envelope = envelope_from_response(
-        response.status_code, response.content, response.headers.get("Retry-After")
-    )
-    if envelope.code != CODE_OK:
-        raise error_for_envelope(envelope)
-    return Answer(envelope.data)
-
-
-def onewarehouse_client_factory(connection: UpstreamConnection, sink: RequestLogSink) -> OneWarehouseClient:
-    """The `UpstreamClientFactory` for OneWarehouse."""
-    return OneWarehouseClient(connection, sink)

@@ -1,15 +1,8 @@
-"""HPK (Hipacking) v5 adapter: the only module that knows HPK's paths, envelope, codes and field names.
+"""HPK v5's wire format: the envelope and its codes, and our types to and from HPK's JSON."""
 
-The contract we build against is /work/shared/docs/hpk-v5-contract.md. When HPK's real document
-arrives, this module and the simulator change; the port (`proxyhub.proxy.ports`) does not.
-"""
-
-import hashlib
-import hmac
 import json
 import re
-import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -17,7 +10,8 @@ from typing import Any, Literal, get_args
 
 import httpx
 
-from proxyhub.clock import Clock, SystemClock, from_iso, to_iso
+from proxyhub.adapters.http import retry_after_seconds
+from proxyhub.clock import from_iso, to_iso
 from proxyhub.errors import InvalidInputError
 from proxyhub.proxy.ports import (
     BusinessRejection,
@@ -32,7 +26,6 @@ from proxyhub.proxy.ports import (
     InboundType,
     InventoryBatch,
     InventoryType,
-    LogContext,
     OutboundLine,
     OutboundRequest,
     OutboundState,
@@ -41,19 +34,15 @@ from proxyhub.proxy.ports import (
     PermanentProxyError,
     ProductPayload,
     ProxyConfigurationError,
-    ProxyConnection,
     ProxyError,
     ProxyNotFound,
     ShippedBatch,
+    StatusCallback,
     TransientProxyError,
 )
-from proxyhub.request_log import RequestLogSink
-from proxyhub.settings import Settings, get_settings
-from proxyhub.vendor_http import Answer, VendorHttpClient, retry_after_seconds
 
 API_PREFIX = "/api/v5/"
 LOGIN_API = "auth/token"
-SIGNATURE_HEADER = "X-HPK-Signature"
 MAX_PAGE_SIZE = 500
 # Refresh before expiry so a token never dies between our check and HPK's.
 TOKEN_REFRESH_MARGIN = timedelta(seconds=60)
@@ -148,7 +137,7 @@ def error_for_envelope(envelope: HpkEnvelope) -> ProxyError:
             return BusinessRejection(message, kind="stock")
         case 40101:
             return TransientProxyError(f"HPK rejected a freshly issued access token: {message}")
-        case code if _is_transient_code(code):
+        case code if is_transient_code(code):
             return TransientProxyError(f"HPK temporarily failed ({code}): {message}")
         case code:
             return PermanentProxyError(f"HPK code {code}: {message}")
@@ -171,11 +160,11 @@ def fields_named_in(message: str) -> list[str]:
     return [match.group() for match in matches if match]
 
 
-def _is_transient_code(code: int) -> bool:
+def is_transient_code(code: int) -> bool:
     return code == CODE_RATE_LIMITED or code >= CODE_INTERNAL_ERROR
 
 
-def _raise_for(envelope: HpkEnvelope) -> None:
+def raise_for(envelope: HpkEnvelope) -> None:
     if envelope.code != CODE_OK:
         raise error_for_envelope(envelope)
 
@@ -310,14 +299,14 @@ def _outbound_line_from_wire(item: Mapping[str, Any]) -> OutboundLine:
     )
 
 
-def _token_from_wire(data: Mapping[str, Any]) -> tuple[str, int]:
+def token_from_wire(data: Mapping[str, Any]) -> tuple[str, int]:
     token = data["access_token"]
     if not isinstance(token, str) or not token:
         raise ValueError("access_token missing")
     return token, int(data["expires_in"])
 
 
-def _decode[T](parse: Callable[..., T], data: Any, *args: Any) -> T:
+def decode[T](parse: Callable[..., T], data: Any, *args: Any) -> T:
     """Runs a wire parser; an answer of the wrong shape is HPK's fault and may heal, so transient."""
     try:
         return parse(data, *args)
@@ -333,244 +322,11 @@ def _optional_time(value: Any) -> datetime | None:
     return from_iso(value) if value else None
 
 
-# --- token cache ---------------------------------------------------------------------------------
-
-_TokenKey = tuple[str, str, str]
-
-
-class _TokenCache:
-    """Tokens per proxy system, shared by every client in the process, so a warm Lambda reuses them."""
-
-    def __init__(self) -> None:
-        self._guard = threading.Lock()
-        self._tokens: dict[_TokenKey, tuple[str, datetime]] = {}
-        self._login_locks: dict[_TokenKey, threading.Lock] = {}
-
-    def login_lock(self, key: _TokenKey) -> threading.Lock:
-        """Serialises logins per system, so concurrent calls share one fresh token."""
-        with self._guard:
-            return self._login_locks.setdefault(key, threading.Lock())
-
-    def get(self, key: _TokenKey, now: datetime) -> str | None:
-        with self._guard:
-            entry = self._tokens.get(key)
-        if entry is None or now >= entry[1]:
-            return None
-        return entry[0]
-
-    def put(self, key: _TokenKey, token: str, refresh_at: datetime) -> None:
-        with self._guard:
-            self._tokens[key] = (token, refresh_at)
-
-    def forget(self, key: _TokenKey, token: str) -> None:
-        """Drops `token` only if still cached, so a newer token from a concurrent login survives."""
-        with self._guard:
-            if key in self._tokens and self._tokens[key][0] == token:
-                del self._tokens[key]
-
-    def clear(self) -> None:
-        with self._guard:
-            self._tokens.clear()
-
-
-_token_cache = _TokenCache()
-
-
-def forget_cached_tokens() -> None:
-    """Empties the process-wide token cache (tests, or after an operator changes credentials)."""
-    _token_cache.clear()
-
-
-# --- client --------------------------------------------------------------------------------------
-
-
-class HpkClient(VendorHttpClient):
-    """The proxy-warehouse port over HPK v5; every HTTP exchange is handed to the request-log sink."""
-
-    _port_errors = ProxyError
-
-    def __init__(
-        self,
-        connection: ProxyConnection,
-        sink: RequestLogSink,
-        *,
-        connect_timeout: float | None = None,
-        read_timeout: float | None = None,
-        transport: httpx.BaseTransport | None = None,
-        clock: Clock | None = None,
-        settings: Settings | None = None,
-    ) -> None:
-        settings = settings or get_settings()
-        self._connection = connection
-        self._clock = clock or SystemClock()
-        self._token_key: _TokenKey = (connection.system_code, connection.api_endpoint, connection.account)
-        timeout = httpx.Timeout(
-            settings.hpk_read_timeout_seconds if read_timeout is None else read_timeout,
-            connect=settings.hpk_connect_timeout_seconds if connect_timeout is None else connect_timeout,
-        )
-        super().__init__(
-            connection.api_endpoint,
-            sink,
-            system_code=connection.system_code,
-            timeout=timeout,
-            transport=transport,
-            body_limit=settings.request_log_body_limit,
-        )
-
-    def _invalid_base_url(self, base_url: str) -> Exception:
-        return ProxyConfigurationError(f"invalid HPK API endpoint {base_url!r}")
-
-    def _transport_error(self, error: httpx.HTTPError) -> Exception:
-        return error_for_transport(error, self._connection.api_endpoint)
-
-    def upsert_product(self, product: ProductPayload, *, context: LogContext | None = None) -> str:
-        data = self._call("products/upsert", product_to_wire(product), context)
-        return _decode(lambda answer: str(answer["sku"]), data)
-
-    def create_inbound(self, request: InboundRequest, *, context: LogContext | None = None) -> CreateResult:
-        return self._create("inbound/create", inbound_request_to_wire(request), "inbound_no", context)
-
-    def get_inbound(self, inbound_no: str, *, context: LogContext | None = None) -> InboundState:
-        return _decode(
-            inbound_state_from_wire, self._call("inbound/get", {"inbound_no": inbound_no}, context)
-        )
-
-    def cancel_inbound(
-        self, inbound_no: str, reason: str, *, context: LogContext | None = None
-    ) -> CancelResult:
-        data = self._call("inbound/cancel", {"inbound_no": inbound_no, "reason": reason}, context)
-        return _decode(cancel_result_from_wire, data, "inbound_no")
-
-    def create_outbound(self, request: OutboundRequest, *, context: LogContext | None = None) -> CreateResult:
-        return self._create("outbound/create", outbound_request_to_wire(request), "outbound_no", context)
-
-    def get_outbound(self, outbound_no: str, *, context: LogContext | None = None) -> OutboundState:
-        data = self._call("outbound/get", {"outbound_no": outbound_no}, context)
-        return _decode(outbound_state_from_wire, data)
-
-    def cancel_outbound(
-        self, outbound_no: str, reason: str, *, context: LogContext | None = None
-    ) -> CancelResult:
-        data = self._call("outbound/cancel", {"outbound_no": outbound_no, "reason": reason}, context)
-        return _decode(cancel_result_from_wire, data, "outbound_no")
-
-    def iter_inventory(
-        self,
-        warehouse_code: str,
-        page_size: int = MAX_PAGE_SIZE,
-        *,
-        first_page: int = 1,
-        context: LogContext | None = None,
-    ) -> Iterator[list[InventoryBatch]]:
-        """Yields each non-empty page as it arrives; stops when `page_no * page_size >= total`."""
-        page_no = first_page
-        while True:
-            body = {"warehouse_code": warehouse_code, "page_no": page_no, "page_size": page_size}
-            total, batches = _decode(inventory_page_from_wire, self._call("inventory/page", body, context))
-            if batches:
-                yield batches
-            # An empty page ends the loop even if `total` claims more, so a miscount cannot spin forever.
-            if not batches or page_no * page_size >= total:
-                return
-            page_no += 1
-
-    def _create(
-        self, api_name: str, body: dict[str, Any], number_field: str, context: LogContext | None
-    ) -> CreateResult:
-        envelope = self._authorized_exchange(api_name, body, context)
-        already_existed = envelope.code == CODE_DUPLICATE_REFERENCE
-        if not already_existed:
-            _raise_for(envelope)
-        return _decode(create_result_from_wire, envelope.data, number_field, already_existed)
-
-    def _call(self, api_name: str, body: dict[str, Any], context: LogContext | None) -> Any:
-        envelope = self._authorized_exchange(api_name, body, context)
-        _raise_for(envelope)
-        return envelope.data
-
-    def _authorized_exchange(
-        self, api_name: str, body: dict[str, Any], context: LogContext | None
-    ) -> HpkEnvelope:
-        token = self._token(context)
-        envelope = self._exchange(api_name, body, context, token=token)
-        if envelope.code != CODE_TOKEN_INVALID:
-            return envelope
-        # HPK may drop a token before its announced expiry: log in again once and repeat once.
-        _token_cache.forget(self._token_key, token)
-        return self._exchange(api_name, body, context, token=self._token(context))
-
-    def _token(self, context: LogContext | None) -> str:
-        with _token_cache.login_lock(self._token_key):
-            return _token_cache.get(self._token_key, self._clock.now()) or self._login(context)
-
-    def _login(self, context: LogContext | None) -> str:
-        connection = self._connection
-        body = {"account": connection.account, "password": connection.password, "version": connection.version}
-        envelope = self._exchange(LOGIN_API, body, context, token=None)
-        if envelope.code != CODE_OK:
-            if _is_transient_code(envelope.code):
-                raise error_for_envelope(envelope)
-            raise ProxyConfigurationError(
-                f"HPK login refused for account {connection.account!r} ({envelope.code}): {envelope.message}"
-            )
-        token, expires_in = _decode(_token_from_wire, envelope.data)
-        _token_cache.put(
-            self._token_key, token, self._clock.now() + timedelta(seconds=expires_in) - TOKEN_REFRESH_MARGIN
-        )
-        return token
-
-    def _exchange(
-        self, api_name: str, body: dict[str, Any], context: LogContext | None, *, token: str | None
-    ) -> HpkEnvelope:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        request = self._http.build_request("POST", API_PREFIX + api_name, json=body, headers=headers)
-        known_secrets = (self._connection.password, token or "")
-        return self._send_logged(api_name, request, context, _read_envelope, known_secrets=known_secrets)
-
-
-def _read_envelope(response: httpx.Response) -> Answer[HpkEnvelope]:
-    """The envelope, whatever its code; a non-zero code is logged as HPK's refusal."""
-    envelope = envelope_from_response(
-        response.status_code,
-        response.content,
-        url=str(response.request.url),
-        retry_after=response.headers.get("Retry-After"),
-    )
-    refusal = f"HPK code {envelope.code}: {envelope.message}" if envelope.code != CODE_OK else None
-    return Answer(envelope, request_id=envelope.request_id, error=refusal)
-
-
-def hpk_client_factory(connection: ProxyConnection, sink: RequestLogSink) -> HpkClient:
-    """The `ProxyClientFactory` for system type HPK."""
-    return HpkClient(connection, sink)
-
-
 # --- status callbacks ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class HpkCallbackEvent:
-    """A push from HPK: a hint that makes the related task run now (the task still reads `get`)."""
-
-    kind: CallbackKind
-    proxy_order_no: str
-    reference_no: str | None
-    event: str
-
-
-def sign_hpk_callback(secret: str, raw_body: bytes) -> str:
-    return hmac.new(secret.encode(), raw_body, hashlib.sha256).hexdigest()
-
-
-def verify_hpk_callback(secret: str, raw_body: bytes, signature_header: str | None) -> bool:
-    """True when `X-HPK-Signature` is the hex HMAC-SHA256 of the raw body under our callback secret."""
-    if not secret or not signature_header:
-        return False
-    expected = sign_hpk_callback(secret, raw_body).encode()
-    return hmac.compare_digest(expected, signature_header.strip().lower().encode())
-
-
-def parse_hpk_callback(raw_body: bytes) -> HpkCallbackEvent:
+def status_callback_from_wire(raw_body: bytes) -> StatusCallback:
+    """A callback body: which order changed and how; InvalidInputError names what is malformed."""
     try:
         payload = json.loads(raw_body)
         event = payload["event"]
@@ -581,7 +337,7 @@ def parse_hpk_callback(raw_body: bytes) -> HpkCallbackEvent:
     except (ValueError, KeyError, TypeError) as error:
         raise InvalidInputError(f"Malformed HPK callback ({error!r})", field="body") from error
     reference_no = payload.get("reference_no")
-    return HpkCallbackEvent(
+    return StatusCallback(
         kind=kind,
         proxy_order_no=order_no,
         reference_no=str(reference_no) if reference_no else None,

@@ -1,6 +1,4 @@
-"""Credentials in AWS Secrets Manager. Values are write-only through the API and never logged."""
-
-from typing import Protocol
+"""The secret store on AWS Secrets Manager. Values are write-only through the API and never logged."""
 
 import boto3
 from aws_lambda_powertools.utilities.parameters import SecretsProvider
@@ -8,20 +6,9 @@ from aws_lambda_powertools.utilities.parameters import SecretsProvider
 from proxyhub.settings import Settings
 
 
-class SecretStore(Protocol):
-    def put(self, name: str, value: str) -> None: ...
-
-    def read(self, name: str) -> str: ...
-
-    def delete(self, name: str) -> None: ...
-
-
-def secret_name(settings: Settings, kind: str, identifier: str) -> str:
-    """Names live under the stack's prefix, which is what the functions' IAM policies allow."""
-    return f"{settings.secrets_prefix}/{kind}/{identifier}"
-
-
 class SecretsManagerStore:
+    """The `SecretStore` port; reads are cached a minute (Powertools parameters)."""
+
     def __init__(self, settings: Settings) -> None:
         self._client = boto3.client("secretsmanager", region_name=settings.aws_region)
         self._provider = SecretsProvider(boto3_client=self._client)

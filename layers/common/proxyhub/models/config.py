@@ -1,10 +1,13 @@
 """Configuration resources as the API and the domain see them (pydantic, snake_case)."""
 
+from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
 Code = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+PUTAWAY_LOCATION_MISSING = "Virtual putaway location not configured"
+DEFECTIVE_LOCATION_MISSING = "Defective location not configured"
 
 
 class ProxySystemInput(BaseModel):
@@ -48,6 +51,36 @@ class ProxySystem(BaseModel):
     updated_at: str
 
 
+@dataclass(frozen=True)
+class ProxySystemRecord:
+    """A proxy system as stored: what operators see, plus where its password is kept."""
+
+    code: str
+    name: str
+    system_type: str
+    api_endpoint: str
+    account: str
+    version: str
+    enabled: bool
+    secret_name: str = field(repr=False)
+    created_at: str
+    updated_at: str
+
+    def view(self) -> ProxySystem:
+        return ProxySystem(
+            code=self.code,
+            name=self.name,
+            system_type=self.system_type,
+            api_endpoint=self.api_endpoint,
+            account=self.account,
+            version=self.version,
+            enabled=self.enabled,
+            password_set=bool(self.secret_name),
+            created_at=self.created_at,
+            updated_at=self.updated_at,
+        )
+
+
 class WarehouseMappingInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -72,7 +105,15 @@ class WarehouseMapping(BaseModel):
             "virtual_putaway_location": virtual_putaway_location,
             "defective_location": defective_location,
         }
-        return [field for field, value in named.items() if not value]
+        return [name for name, value in named.items() if not value]
+
+    def missing_location(self) -> str | None:
+        """Why stock cannot be booked on this mapping's dedicated locations (operators' wording)."""
+        if not self.virtual_putaway_location:
+            return PUTAWAY_LOCATION_MISSING
+        if not self.defective_location:
+            return DEFECTIVE_LOCATION_MISSING
+        return None
 
 
 class ChannelMappingInput(BaseModel):

@@ -1,5 +1,6 @@
 """Orders as the API and the flows see them."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Literal
@@ -23,10 +24,6 @@ class OrderStatus(StrEnum):
     EXCEPTION = "exception"  # outbound: the proxy warehouse reported a problem
     CANCELLING = "cancelling"  # the proxy warehouse is still deciding
     CANCELLED = "cancelled"  # final
-
-    @property
-    def final(self) -> bool:
-        return self in {OrderStatus.PUT_AWAY, OrderStatus.SHIPPED, OrderStatus.CANCELLED}
 
 
 class OrderLineInput(BaseModel):
@@ -181,3 +178,12 @@ class Order(BaseModel):
     created_at: datetime
     updated_at: datetime
     tasks: list[TaskRef] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StoredOrder:
+    """An order with the version and fingerprint it was stored with: a save is conditional on both."""
+
+    order: Order
+    version: int
+    fingerprint: str

@@ -1,5 +1,4 @@
-"""In-memory stand-ins for the task engine's ports: a fake clock, store, scheduler, invoker, events,
-executors."""
+"""In-memory stand-ins for the task engine's ports: a store, scheduler, invoker and scripted executors."""
 
 import threading
 from collections.abc import Callable
@@ -7,28 +6,18 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from proxyhub.request_log import ListRequestLogSink
+from proxyhub.models.tasks import BusinessType, Route, Task, TaskType, Trigger
 from proxyhub.settings import Settings
 from proxyhub.tasks.engine import TaskEngine
 from proxyhub.tasks.executors import ExecutionContext, ExecutorRegistry
-from proxyhub.tasks.model import BusinessType, Route, Task, TaskType, Trigger
 from proxyhub.tasks.outcomes import Outcome
 from proxyhub.tasks.policy import TaskPolicy
 
-START = datetime(2026, 6, 4, 8, 0, tzinfo=UTC)
+from fakes.clock import START, FakeClock
+from fakes.events import RecordingEvents
+from fakes.request_logs import ListRequestLogSink
+
 ROUTE = Route(gwms_warehouse_code="GW01", proxy_warehouse_code="HPK-WH1", system_code="HPK01")
-
-
-class FakeClock:
-    def __init__(self, now: datetime = START) -> None:
-        self._now = now
-
-    def now(self) -> datetime:
-        return self._now
-
-    def advance(self, **delta: float) -> datetime:
-        self._now += timedelta(**delta)
-        return self._now
 
 
 class InMemoryTaskStore:
@@ -88,17 +77,6 @@ class RecordingInvoker:
 
     def run_async(self, task_id: str, trigger: Trigger) -> None:
         self.calls.append((task_id, trigger))
-
-
-class RecordingEvents:
-    def __init__(self) -> None:
-        self.published: list[tuple[str, dict[str, Any]]] = []
-        self.fail = False
-
-    def publish(self, detail_type: str, detail: dict[str, Any]) -> None:
-        if self.fail:
-            raise RuntimeError("event bus throttled")
-        self.published.append((detail_type, detail))
 
 
 class ScriptedExecutor:

@@ -1,0 +1,348 @@
+"""Every component of the application, built on first use from the one settings object.
+
+Adapters (DynamoDB repositories, AWS clients, vendor clients) are named here and nowhere else in the
+layer; the domain sees them only through its ports. Each component is a `cached_property`, so an
+instance attribute set before first use replaces it (`proxyhub.wiring.override`).
+"""
+
+from functools import cached_property
+
+from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
+from proxyhub.adapters.hpk.callbacks import HpkCallbackReader
+from proxyhub.adapters.hpk.client import HpkClientFactory
+from proxyhub.adapters.onewarehouse.client import OneWarehouseClientFactory
+from proxyhub.adapters.onewarehouse.codec import OneWarehouseCodec
+from proxyhub.aws.cancel_backoff import CancelBackoffStarter
+from proxyhub.aws.event_bus import EventBridgePublisher
+from proxyhub.aws.inventory_schedules import EventBridgeInventorySchedules
+from proxyhub.aws.lambda_invoker import LambdaTaskInvoker
+from proxyhub.aws.scheduler import EventBridgeTaskScheduler
+from proxyhub.aws.secrets import SecretsManagerStore
+from proxyhub.clock import Clock, SystemClock
+from proxyhub.config.ports import ConfigStore, MappingSchedules
+from proxyhub.config.proxy_clients import ProxyClientProvider
+from proxyhub.config.service import ConfigService
+from proxyhub.dal.config_repository import DynamoConfigStore
+from proxyhub.dal.connection_repository import DynamoConnectionStore
+from proxyhub.dal.ledger_repository import DynamoStockLedger
+from proxyhub.dal.nonce_store import DynamoNonceStore
+from proxyhub.dal.order_repository import DynamoOrderStore
+from proxyhub.dal.request_log_store import DynamoRequestLogStore
+from proxyhub.dal.sku_mapping_repository import DynamoSkuMappingStore
+from proxyhub.dal.snapshot_repository import DynamoSnapshotStore
+from proxyhub.dal.tables import bind_tables
+from proxyhub.dal.task_repository import DynamoTaskRepository
+from proxyhub.dal.upstream_order_repository import DynamoUpstreamOrderStore
+from proxyhub.events import DomainEvents
+from proxyhub.inventory.executor import InventorySyncExecutor
+from proxyhub.inventory.open_tasks import EngineOpenTasks
+from proxyhub.inventory.ports import InventorySync
+from proxyhub.inventory.service import InventorySyncService
+from proxyhub.models.tasks import BusinessType, TaskType
+from proxyhub.orders.callbacks import StatusCallbackService
+from proxyhub.orders.cancel_check import CancelCheckExecutor
+from proxyhub.orders.cancellation import OrderCancellation
+from proxyhub.orders.engine_tasks import EngineOrderTasks
+from proxyhub.orders.flow import OrderFlows
+from proxyhub.orders.inbound_flow import InboundFlowExecutor
+from proxyhub.orders.outbound_flow import OutboundFlowExecutor
+from proxyhub.orders.ports import CancelBackoff, OrderObserver, OrderStore
+from proxyhub.orders.service import OrderService
+from proxyhub.proxy.ports import ProxyClientFactory
+from proxyhub.request_log import RequestLogSink
+from proxyhub.secrets import SecretStore
+from proxyhub.settings import Settings
+from proxyhub.skus.sync import SkuSyncService
+from proxyhub.tasks.engine import TaskEngine
+from proxyhub.tasks.executors import ExecutorRegistry
+from proxyhub.tasks.policy import TaskPolicy
+from proxyhub.tasks.ports import RequestLogReader, TaskInvoker, TaskScheduler
+from proxyhub.tasks.sync_tasks import SyncTasksService
+from proxyhub.upstream.connections import ConnectionService
+from proxyhub.upstream.notify import CallbackExecutor, OneWarehouseObserver, UpstreamCallbacks
+from proxyhub.upstream.ports import ConnectionStore, PushCodec, UpstreamClientFactory, UpstreamOrderStore
+from proxyhub.upstream.pushes import PushService, RememberedAnswers
+
+
+class Container:
+    # Tests that script their own executors turn this off before the engine is built.
+    install_production_executors = True
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        bind_tables(settings)
+
+    # ------------------------------------------------------------ adapters
+
+    @cached_property
+    def clock(self) -> Clock:
+        return SystemClock()
+
+    @cached_property
+    def task_repository(self) -> DynamoTaskRepository:
+        return DynamoTaskRepository(self.settings, self.clock)
+
+    @cached_property
+    def request_log_store(self) -> DynamoRequestLogStore:
+        return DynamoRequestLogStore(self.settings, self.clock)
+
+    @property
+    def request_log(self) -> RequestLogSink:
+        """Where calls made outside a task run (cancels, resyncs, pushes) are logged."""
+        return self.request_log_store
+
+    @property
+    def request_log_reader(self) -> RequestLogReader:
+        return self.request_log_store
+
+    @cached_property
+    def task_scheduler(self) -> TaskScheduler:
+        return EventBridgeTaskScheduler(self.settings)
+
+    @cached_property
+    def task_invoker(self) -> TaskInvoker:
+        return LambdaTaskInvoker(self.settings)
+
+    @cached_property
+    def domain_events(self) -> DomainEvents:
+        return EventBridgePublisher(self.settings)
+
+    @cached_property
+    def secrets(self) -> SecretStore:
+        return SecretsManagerStore(self.settings)
+
+    @cached_property
+    def config_store(self) -> ConfigStore:
+        return DynamoConfigStore()
+
+    @cached_property
+    def order_store(self) -> OrderStore:
+        return DynamoOrderStore()
+
+    @cached_property
+    def stock_ledger(self) -> DynamoStockLedger:
+        """Both the order flows' ledger and inventory sync's: one table, one adapter."""
+        return DynamoStockLedger()
+
+    @cached_property
+    def snapshots(self) -> DynamoSnapshotStore:
+        return DynamoSnapshotStore()
+
+    @cached_property
+    def sku_mappings(self) -> DynamoSkuMappingStore:
+        return DynamoSkuMappingStore()
+
+    @cached_property
+    def upstream_orders(self) -> UpstreamOrderStore:
+        return DynamoUpstreamOrderStore()
+
+    @cached_property
+    def connection_store(self) -> ConnectionStore:
+        return DynamoConnectionStore()
+
+    @cached_property
+    def cancel_backoff(self) -> CancelBackoff:
+        return CancelBackoffStarter(self.settings)
+
+    @cached_property
+    def mapping_schedules(self) -> MappingSchedules:
+        return EventBridgeInventorySchedules(self.settings)
+
+    @cached_property
+    def proxy_client_factories(self) -> dict[str, ProxyClientFactory]:
+        """One client factory per proxy system type; a new vendor adds its own here."""
+        return {"HPK": HpkClientFactory(self.settings)}
+
+    @cached_property
+    def upstream_client_factory(self) -> UpstreamClientFactory:
+        return OneWarehouseClientFactory(self.settings)
+
+    @cached_property
+    def push_codec(self) -> PushCodec:
+        return OneWarehouseCodec()
+
+    @cached_property
+    def push_answers(self) -> RememberedAnswers:
+        # The persistence layer creates its boto3 client when constructed: built here, on first use.
+        return RememberedAnswers(DynamoDBPersistenceLayer(table_name=self.settings.idempotency_table_name))
+
+    @cached_property
+    def hpk_callback_reader(self) -> HpkCallbackReader:
+        return HpkCallbackReader(self.secrets, self.settings.hpk_callback_secret_name)
+
+    # ------------------------------------------------------------ the task engine
+
+    @cached_property
+    def task_policy(self) -> TaskPolicy:
+        return TaskPolicy.from_settings(self.settings)
+
+    @cached_property
+    def executor_registry(self) -> ExecutorRegistry:
+        return ExecutorRegistry()
+
+    @cached_property
+    def task_engine(self) -> TaskEngine:
+        engine = TaskEngine(
+            store=self.task_repository,
+            scheduler=self.task_scheduler,
+            invoker=self.task_invoker,
+            events=self.domain_events,
+            clock=self.clock,
+            request_log=self.request_log_store,
+            executors=self.executor_registry,
+            policy=self.task_policy,
+            settings=self.settings,
+        )
+        # The executors create, end and run tasks through the engine they run in: cache it first.
+        self.__dict__["task_engine"] = engine
+        if self.install_production_executors:
+            self._register_executors(self.executor_registry)
+        return engine
+
+    def _register_executors(self, registry: ExecutorRegistry) -> None:
+        inbound = InboundFlowExecutor(self.order_flows)
+        outbound = OutboundFlowExecutor(self.order_flows)
+        cancel = CancelCheckExecutor(self.order_flows)
+        notify = CallbackExecutor(self.upstream_callbacks, self.order_store, self.upstream_orders)
+        for task_type in (TaskType.CREATE, TaskType.QUERY):
+            registry.register(task_type, BusinessType.INBOUND, inbound)
+            registry.register(task_type, BusinessType.OUTBOUND, outbound)
+        for business_type in (BusinessType.INBOUND, BusinessType.OUTBOUND):
+            registry.register(TaskType.CANCEL, business_type, cancel)
+            registry.register(TaskType.NOTIFY, business_type, notify)
+        registry.register(
+            TaskType.INVENTORY_SYNC, BusinessType.INVENTORY, InventorySyncExecutor(self.inventory_sync)
+        )
+
+    @cached_property
+    def order_tasks(self) -> EngineOrderTasks:
+        return EngineOrderTasks(
+            self.task_engine,
+            self.task_repository,
+            self.task_invoker,
+            self.cancel_backoff,
+            self.task_policy,
+            self.clock,
+        )
+
+    @cached_property
+    def sync_tasks(self) -> SyncTasksService:
+        return SyncTasksService(
+            self.task_engine, self.task_repository, self.request_log_reader, self.config_store, self.clock
+        )
+
+    # ------------------------------------------------------------ configuration and SKUs
+
+    @cached_property
+    def config_service(self) -> ConfigService:
+        return ConfigService(
+            self.config_store, self.secrets, self.clock, self.mapping_schedules, self.settings.secrets_prefix
+        )
+
+    @cached_property
+    def proxy_clients(self) -> ProxyClientProvider:
+        return ProxyClientProvider(self.config_store, self.secrets, self.proxy_client_factories)
+
+    @cached_property
+    def sku_sync(self) -> SkuSyncService:
+        return SkuSyncService(
+            self.proxy_clients, self.config_store, self.config_store, self.sku_mappings, self.clock
+        )
+
+    # ------------------------------------------------------------ orders
+
+    @cached_property
+    def order_cancellation(self) -> OrderCancellation:
+        return OrderCancellation(self.order_store, self.order_tasks, self.domain_events)
+
+    @cached_property
+    def order_service(self) -> OrderService:
+        return OrderService(
+            clients=self.proxy_clients,
+            config=self.config_store,
+            orders=self.order_store,
+            tasks=self.order_tasks,
+            cancellation=self.order_cancellation,
+            request_log=self.request_log,
+            clock=self.clock,
+        )
+
+    @cached_property
+    def order_observer(self) -> OrderObserver:
+        """Who hears about an order's progress upstream: OneWarehouse for its orders, nobody for GWMS's."""
+        return OneWarehouseObserver(
+            self.upstream_callbacks, self.task_engine, self.upstream_orders, self.clock
+        )
+
+    @cached_property
+    def order_flows(self) -> OrderFlows:
+        return OrderFlows(
+            clients=self.proxy_clients,
+            config=self.config_store,
+            orders=self.order_store,
+            ledger=self.stock_ledger,
+            events=self.domain_events,
+            sku_sync=self.sku_sync,
+            observer=self.order_observer,
+            cancellation=self.order_cancellation,
+        )
+
+    @cached_property
+    def status_callbacks(self) -> StatusCallbackService:
+        return StatusCallbackService(self.order_store, self.order_tasks)
+
+    # ------------------------------------------------------------ inventory sync
+
+    @cached_property
+    def inventory_sync(self) -> InventorySync:
+        return InventorySync(
+            clients=self.proxy_clients,
+            config=self.config_store,
+            sku_mappings=self.sku_mappings,
+            ledger=self.stock_ledger,
+            snapshots=self.snapshots,
+            open_tasks=EngineOpenTasks(self.task_engine, self.task_repository),
+            tasks=self.task_repository,
+            events=self.domain_events,
+        )
+
+    @cached_property
+    def inventory_sync_service(self) -> InventorySyncService:
+        return InventorySyncService(
+            self.task_engine,
+            self.task_repository,
+            self.config_store,
+            self.snapshots,
+            self.stock_ledger,
+            self.clock,
+        )
+
+    # ------------------------------------------------------------ OneWarehouse
+
+    @cached_property
+    def connection_service(self) -> ConnectionService:
+        return ConnectionService(
+            self.connection_store, self.secrets, self.clock, self.settings.secrets_prefix
+        )
+
+    @cached_property
+    def upstream_callbacks(self) -> UpstreamCallbacks:
+        return UpstreamCallbacks(self.connection_service, self.upstream_client_factory)
+
+    @cached_property
+    def push_service(self) -> PushService:
+        """The webhook function's OneWarehouse pushes, on the same domain services as the /v1 API."""
+        return PushService(
+            connections=self.connection_service,
+            orders=self.order_service,
+            config=self.config_service,
+            sku_sync=self.sku_sync,
+            upstream_orders=self.upstream_orders,
+            codec=self.push_codec,
+            answers=self.push_answers,
+            nonce_store_for=lambda scope: DynamoNonceStore(scope, self.clock),
+            request_log=self.request_log,
+            clock=self.clock,
+            body_limit=self.settings.request_log_body_limit,
+        )

@@ -1,0 +1,14 @@
+"""Domain events recorded instead of published."""
+
+from typing import Any
+
+
+class RecordingEvents:
+    def __init__(self) -> None:
+        self.published: list[tuple[str, dict[str, Any]]] = []
+        self.fail = False
+
+    def publish(self, detail_type: str, detail: dict[str, Any]) -> None:
+        if self.fail:
+            raise RuntimeError("event bus throttled")
+        self.published.append((detail_type, detail))
