@@ -2,17 +2,16 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
+// `npm run dev` and `vite preview` forward /v1 to the local stack (`make run`), or to CONSOLE_API_URL.
+const apiTarget = process.env.CONSOLE_API_URL ?? 'http://127.0.0.1:3000';
+
 // Served at https://<host>/console/ on the API's own origin, so the API is called at /v1/... directly.
 export default defineConfig({
   base: '/console/',
   plugins: [react()],
   build: { outDir: 'dist' },
-  server: {
-    proxy: { '/v1': 'http://127.0.0.1:3000' },
-  },
-  preview: {
-    proxy: { '/v1': 'http://127.0.0.1:3000' },
-  },
+  server: { proxy: { '/v1': apiTarget } },
+  preview: { proxy: { '/v1': apiTarget } },
   test: {
     environment: 'jsdom',
     setupFiles: ['./src/test/setup.ts'],

@@ -21,13 +21,14 @@ export function ConsoleLayout() {
   const selected = PAGES.find((page) => pathname === page.path || pathname.startsWith(`${page.path}/`));
   return (
     <Layout className="console-layout">
-      <Layout.Sider width={232} breakpoint="lg" collapsedWidth={0} theme="dark">
+      <Layout.Sider width={256} breakpoint="lg" collapsedWidth={0} theme="dark">
         <div className="console-brand">
           <ApiOutlined /> <Typography.Text strong>GWMS Console</Typography.Text>
         </div>
         <Menu
           theme="dark"
           mode="inline"
+          inlineIndent={16}
           selectedKeys={selected ? [selected.path] : []}
           defaultOpenKeys={['proxy-warehouse']}
           items={[

@@ -1,4 +1,4 @@
-import { Tooltip, Typography } from 'antd';
+import { Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { Link, type To } from 'react-router';
 import type { Task } from '../api/types';
@@ -65,7 +65,7 @@ export function ExecutionSummaryCell({ task }: { task: Pick<Task, 'execution_sum
 
 export function TimeCell({ task }: { task: Task }) {
   return (
-    <div className="cell-lines">
+    <div className="cell-lines cell-lines-nowrap">
       <LabelledLine label="Created">
         <DateTime value={task.created_at} />
       </LabelledLine>
@@ -90,12 +90,15 @@ function LabelledLine({ label, children }: { label: string; children: ReactNode 
   );
 }
 
+// At most two lines each; the whole text on hover.
 function ClippedText({ text, danger }: { text: string; danger?: boolean }) {
   return (
-    <Tooltip title={text}>
-      <Typography.Text type={danger ? 'danger' : undefined} ellipsis className="clipped-text">
-        {text}
-      </Typography.Text>
-    </Tooltip>
+    <Typography.Paragraph
+      type={danger ? 'danger' : undefined}
+      ellipsis={{ rows: 2, tooltip: text }}
+      style={{ marginBottom: 0 }}
+    >
+      {text}
+    </Typography.Paragraph>
   );
 }

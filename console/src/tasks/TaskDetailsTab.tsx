@@ -36,7 +36,7 @@ export function TaskDetailsTab({ task, link, onSyncNow }: TaskDetailsTabProps) {
           </Button>
         )}
       </Space>
-      <Descriptions bordered size="small" column={{ xs: 1, md: 2 }}>
+      <Descriptions bordered size="small" column={{ xs: 1, sm: 1, md: 2, lg: 2, xl: 2, xxl: 2 }}>
         <Descriptions.Item label="Task ID">
           <Typography.Text copyable>{task.task_id}</Typography.Text>
         </Descriptions.Item>

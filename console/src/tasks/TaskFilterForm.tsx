@@ -65,7 +65,7 @@ export function TaskFilterForm({ filter, onSearch, onReset }: TaskFilterFormProp
         </Col>
         <Col xs={24} md={12} xl={6}>
           <Form.Item label="Order No." name="order_no">
-            <Input allowClear placeholder="Exact business or third-party order number" />
+            <Input allowClear placeholder="Exact business order number" />
           </Form.Item>
         </Col>
         <Col xs={24} xl={12} className="filter-form-buttons">

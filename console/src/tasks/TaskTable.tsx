@@ -20,27 +20,28 @@ export function TaskTable({ tasks, loading, detailsLink, onSyncNow }: TaskTableP
     {
       title: 'Order No.',
       key: 'order_no',
-      width: 220,
+      width: 190,
       render: (_, task) => <OrderNoCell task={task} detailsLink={detailsLink(task.task_id)} />,
     },
-    { title: 'Type', key: 'type', width: 150, render: (_, task) => <TypeCell task={task} /> },
+    { title: 'Type', key: 'type', width: 125, render: (_, task) => <TypeCell task={task} /> },
     {
       title: 'Status',
       dataIndex: 'status',
-      width: 140,
+      width: 120,
       render: (_, task) => <TaskStatusTag status={task.status} />,
     },
-    { title: 'Route Info', key: 'route', width: 190, render: (_, task) => <RouteInfoCell task={task} /> },
+    { title: 'Route Info', key: 'route', width: 150, render: (_, task) => <RouteInfoCell task={task} /> },
     {
       title: 'Execution Summary',
       key: 'summary',
+      minWidth: 200,
       render: (_, task) => <ExecutionSummaryCell task={task} />,
     },
-    { title: 'Time', key: 'time', width: 270, render: (_, task) => <TimeCell task={task} /> },
+    { title: 'Time', key: 'time', width: 260, render: (_, task) => <TimeCell task={task} /> },
     {
       title: 'Actions',
       key: 'actions',
-      width: 110,
+      width: 96,
       fixed: 'right',
       render: (_, task) =>
         task.can_sync_now && (
@@ -53,11 +54,12 @@ export function TaskTable({ tasks, loading, detailsLink, onSyncNow }: TaskTableP
   return (
     <Table<Task>
       rowKey="task_id"
+      size="middle"
       columns={columns}
       dataSource={tasks}
       loading={loading}
       pagination={false}
-      scroll={{ x: 1300 }}
+      scroll={{ x: 1120 }}
       locale={{ emptyText: <Empty description={NO_TASKS_TEXT} /> }}
     />
   );
