@@ -6,41 +6,45 @@ import { DateTime } from './DateTime';
 import { HttpStatusTag } from './HttpStatusTag';
 import { RequestLogExchange } from './RequestLogExchange';
 
-const exchangeColumns: ColumnsType<RequestLog> = [
-  { title: 'Method', dataIndex: 'method', width: 90 },
-  { title: 'API name', dataIndex: 'api_name', width: 180 },
+const recordedColumn: ColumnsType<RequestLog>[number] = {
+  title: 'Recorded',
+  dataIndex: 'recorded_at',
+  width: 170,
+  render: (at: string) => <DateTime value={at} />,
+};
+
+const callColumns: ColumnsType<RequestLog> = [
+  { title: 'Method', dataIndex: 'method', width: 80 },
+  { title: 'API name', dataIndex: 'api_name', width: 160 },
+];
+
+// The Logs page also says where each exchange belongs; inside a task that is the task itself.
+const routingColumns: ColumnsType<RequestLog> = [
+  { title: 'System', dataIndex: 'system_code', width: 120, render: orDash },
+  { title: 'Warehouse', dataIndex: 'warehouse_code', width: 110, render: orDash },
+  { title: 'Order No.', dataIndex: 'order_no', width: 150, render: orDash },
+];
+
+const outcomeColumns: ColumnsType<RequestLog> = [
+  {
+    title: 'Status',
+    dataIndex: 'response_status',
+    width: 110,
+    render: (status: number | null) => <HttpStatusTag status={status} />,
+  },
+  {
+    title: 'Duration',
+    dataIndex: 'duration_ms',
+    width: 90,
+    align: 'right',
+    render: (ms: number) => `${ms} ms`,
+  },
   {
     title: 'URL',
     dataIndex: 'url',
     ellipsis: { showTitle: true },
     render: (url: string) => <Typography.Text style={{ fontFamily: 'monospace' }}>{url}</Typography.Text>,
   },
-  {
-    title: 'Status',
-    dataIndex: 'response_status',
-    width: 120,
-    render: (status: number | null) => <HttpStatusTag status={status} />,
-  },
-  {
-    title: 'Duration',
-    dataIndex: 'duration_ms',
-    width: 100,
-    align: 'right',
-    render: (ms: number) => `${ms} ms`,
-  },
-  {
-    title: 'Recorded',
-    dataIndex: 'recorded_at',
-    width: 180,
-    render: (at: string) => <DateTime value={at} />,
-  },
-];
-
-// The Logs page also says where each exchange belongs; inside a task that is the task itself.
-const routingColumns: ColumnsType<RequestLog> = [
-  { title: 'System', dataIndex: 'system_code', width: 130, render: orDash },
-  { title: 'Warehouse', dataIndex: 'warehouse_code', width: 120, render: orDash },
-  { title: 'Order No.', dataIndex: 'order_no', width: 150, render: orDash },
 ];
 
 interface RequestLogTableProps {
@@ -52,9 +56,7 @@ interface RequestLogTableProps {
 
 /** HTTP exchanges, each row expanding to its request and response. */
 export function RequestLogTable({ logs, loading, showRouting, emptyText }: RequestLogTableProps) {
-  const columns = showRouting
-    ? [...exchangeColumns.slice(0, 2), ...routingColumns, ...exchangeColumns.slice(2)]
-    : exchangeColumns;
+  const columns = [recordedColumn, ...callColumns, ...(showRouting ? routingColumns : []), ...outcomeColumns];
   return (
     <Table<RequestLog>
       rowKey="log_id"
@@ -63,7 +65,7 @@ export function RequestLogTable({ logs, loading, showRouting, emptyText }: Reque
       dataSource={logs}
       loading={loading}
       pagination={false}
-      scroll={{ x: showRouting ? 1200 : 900 }}
+      scroll={{ x: showRouting ? 1150 : 800 }}
       locale={{ emptyText }}
       expandable={{ expandedRowRender: (log) => <RequestLogExchange log={log} />, expandRowByClick: true }}
     />

@@ -88,7 +88,6 @@ export function ConnectionForm({ environment, connection, onCancel }: Connection
     <Form<FormValues>
       form={form}
       layout="vertical"
-      style={{ maxWidth: 760 }}
       initialValues={toFormValues(connection)}
       onFinish={(values) => {
         setRefusal(null);

@@ -1,4 +1,4 @@
-import { Button, Card, Descriptions, Empty, Space, Spin, Tabs, Tag } from 'antd';
+import { Button, Card, Col, Descriptions, Empty, Row, Space, Spin, Tabs, Tag } from 'antd';
 import { useState } from 'react';
 import { Navigate, useNavigate, useParams } from 'react-router';
 import type { Environment } from '../api/types';
@@ -23,18 +23,24 @@ export function OneWarehousePage() {
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
       <PageHeader title="OneWarehouse" />
-      <Card size="small">
-        <Tabs
-          activeKey={current.key}
-          onChange={(key) => navigate(`/onewarehouse/${key}`)}
-          items={ENVIRONMENTS.map(({ key, label }) => ({
-            key,
-            label,
-            children: <ConnectionPanel key={key} environment={key} />,
-          }))}
-        />
-      </Card>
-      <PushUrlsCard />
+      <Row gutter={[16, 16]}>
+        <Col xs={24} xl={15}>
+          <Card size="small">
+            <Tabs
+              activeKey={current.key}
+              onChange={(key) => navigate(`/onewarehouse/${key}`)}
+              items={ENVIRONMENTS.map(({ key, label }) => ({
+                key,
+                label,
+                children: <ConnectionPanel key={key} environment={key} />,
+              }))}
+            />
+          </Card>
+        </Col>
+        <Col xs={24} xl={9}>
+          <PushUrlsCard />
+        </Col>
+      </Row>
     </Space>
   );
 }
@@ -56,7 +62,7 @@ function ConnectionPanel({ environment }: { environment: Environment }) {
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
       {connection.data && (
-        <Descriptions size="small" column={{ xs: 1, md: 4 }}>
+        <Descriptions size="small" column={{ xs: 1, sm: 2, md: 2, lg: 2, xl: 2, xxl: 4 }}>
           <Descriptions.Item label="Status">
             {connection.data.active ? <Tag color="success">Active</Tag> : <Tag>Inactive</Tag>}
           </Descriptions.Item>

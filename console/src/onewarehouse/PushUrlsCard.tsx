@@ -28,7 +28,7 @@ export function PushUrlsCard() {
               description={
                 <Typography.Text
                   copyable={{ text: url, tooltips: [`Copy ${TOPIC_LABELS[topic]} URL`, 'Copied'] }}
-                  code
+                  className="push-url"
                 >
                   {url}
                 </Typography.Text>

@@ -53,7 +53,7 @@ export function TaskDetailsTab({ task, link, onSyncNow }: TaskDetailsTabProps) {
         <Descriptions.Item label="Third-party order number">
           <Copyable value={task.third_party_order_no} />
         </Descriptions.Item>
-        <Descriptions.Item label="Proxy warehouse system" span={2}>
+        <Descriptions.Item label="Proxy warehouse system" span="filled">
           <Space split="·" wrap>
             <span>
               {task.system_name ?? <Typography.Text type="secondary">Unknown system</Typography.Text>}
@@ -85,10 +85,10 @@ export function TaskDetailsTab({ task, link, onSyncNow }: TaskDetailsTabProps) {
         <Descriptions.Item label="Created time">
           <DateTime value={task.created_at} />
         </Descriptions.Item>
-        <Descriptions.Item label="Execution result" span={2}>
+        <Descriptions.Item label="Execution result" span="filled">
           {task.execution_summary ?? <Typography.Text type="secondary">—</Typography.Text>}
         </Descriptions.Item>
-        <Descriptions.Item label="Error message" span={2}>
+        <Descriptions.Item label="Error message" span="filled">
           {task.error_message ? (
             <Typography.Text type="danger">{task.error_message}</Typography.Text>
           ) : (

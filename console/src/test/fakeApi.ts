@@ -43,7 +43,8 @@ export function fakeApi(routes: Record<string, Handler>) {
     });
   });
   const client = createApiClient({ baseUrl: 'http://console.test', fetch });
-  const callsTo = (method: string, path: string) => calls.filter((call) => call.method === method && call.path === path);
+  const callsTo = (method: string, path: string) =>
+    calls.filter((call) => call.method === method && call.path === path);
   return { client, fetch, calls, callsTo };
 }
 
@@ -51,7 +52,9 @@ export type FakeApi = ReturnType<typeof fakeApi>;
 
 // Literal routes win over patterns, so /v1/tasks/overview is not taken for /v1/tasks/:task_id.
 function findRoute(routes: Record<string, Handler>, call: RecordedCall) {
-  const candidates = Object.entries(routes).sort(([a], [b]) => Number(a.includes(':')) - Number(b.includes(':')));
+  const candidates = Object.entries(routes).sort(
+    ([a], [b]) => Number(a.includes(':')) - Number(b.includes(':')),
+  );
   for (const [route, handler] of candidates) {
     const [method, pattern] = route.split(' ');
     if (method !== call.method) continue;

@@ -50,7 +50,13 @@ export function anOverview(overrides: Partial<Overview> = {}): Overview {
         colour: 'blue',
         filter: { status: 'cancelled', updated_from: '2026-06-04' },
       },
-      { key: 'overdue', label: 'Overdue (schedule missed)', count: 1, colour: 'red', filter: { overdue: 'true' } },
+      {
+        key: 'overdue',
+        label: 'Overdue (schedule missed)',
+        count: 1,
+        colour: 'red',
+        filter: { overdue: 'true' },
+      },
     ],
     oldest_waiting: {
       task_id: 'T-0001',

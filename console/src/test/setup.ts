@@ -19,5 +19,8 @@ Object.defineProperty(window, 'matchMedia', {
   }),
 });
 
-const getComputedStyle = window.getComputedStyle;
-window.getComputedStyle = (element: Element) => getComputedStyle(element);
+// jsdom has no pseudo-elements and complains on every accessible-name lookup that asks for one;
+// answer with the element's own style, which has no generated content either.
+const getComputedStyle = window.getComputedStyle.bind(window);
+window.getComputedStyle = (element: Element, pseudoElement?: string | null) =>
+  getComputedStyle(element, pseudoElement ? undefined : pseudoElement);
