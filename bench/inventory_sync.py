@@ -47,26 +47,16 @@ from moto.dynamodb.models.dynamo_type import Item as MotoItem
 from moto.dynamodb.models.table import Table as MotoTable
 from samtranslator.yaml_helper import yaml_parse
 
-from proxyhub.adapters.hpk import hpk_client_factory
-from proxyhub.aws.event_bus import EventBridgePublisher
-from proxyhub.clock import SystemClock, from_iso, to_iso
-from proxyhub.config.models import ProxySystemCreate, SkuInput, WarehouseMappingInput
-from proxyhub.config.proxy_clients import ProxyClientProvider
-from proxyhub.config.service import ConfigService
-from proxyhub.dal.ledger_repository import LedgerBatchItem, _batch_sk, _ledger_pk
+from proxyhub.clock import SystemClock, from_iso
+from proxyhub.dal.ledger_repository import LedgerBatchItem, ledger_batch_item
 from proxyhub.dal.request_log_store import DynamoRequestLogStore
-from proxyhub.dal.secrets import SecretsManagerStore
-from proxyhub.dal.tables import bind_tables
-from proxyhub.dal.task_repository import DynamoTaskRepository
-from proxyhub.inventory.ledger import BatchKey
-from proxyhub.inventory.sync import EngineOpenTasks, InventorySyncExecutor, InventorySyncService
+from proxyhub.models.config import ProxySystemCreate, SkuInput, WarehouseMappingInput
+from proxyhub.models.inventory import BatchKey, LedgerBatch
+from proxyhub.models.tasks import TaskStatus, Trigger
 from proxyhub.observability import logger
 from proxyhub.request_log import RequestLogRecord
 from proxyhub.settings import get_settings
-from proxyhub.tasks.engine import TaskEngine
-from proxyhub.tasks.executors import ExecutorRegistry
-from proxyhub.tasks.model import BusinessType, TaskStatus, TaskType, Trigger
-from proxyhub.tasks.policy import TaskPolicy
+from proxyhub.wiring.container import Container
 from proxyhub_dev.simulators.hpk import generated_batch_rows
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -277,10 +267,8 @@ class LedgerPlan:
     discrepancies: int
 
 
-def seed_configuration(base_url: str, sku_count: int) -> None:
-
-    settings = get_settings()
-    config = ConfigService(settings, SecretsManagerStore(settings), SystemClock())
+def seed_configuration(components: Container, base_url: str, sku_count: int) -> None:
+    config = components.config_service
     config.create_proxy_system(
         ProxySystemCreate(
             code=SYSTEM,
@@ -336,19 +324,9 @@ def seed_ledger(lines: int, sku_count: int, seed: int, discrepancy: float) -> Le
 
 
 def ledger_item(key: BatchKey, quantity: int) -> LedgerBatchItem:
-    """A ledger batch as the flows store it, written in bulk: seeding 200,000 batches through
-    `apply_stock_change` would mostly measure moto's transaction handling."""
-    return LedgerBatchItem(
-        _ledger_pk(key.gwms_warehouse_code),
-        _batch_sk(key),
-        gsku=key.gsku,
-        inventory_type=key.inventory_type,
-        proxy_inbound_no=key.proxy_inbound_no,
-        local_inbound_no=key.local_inbound_no,
-        inbound_at=to_iso(key.inbound_at),
-        location=location_of(key.inventory_type),
-        quantity=quantity,
-    )
+    """A ledger batch as the flows store it, written in bulk: seeding 200,000 batches through stock
+    transactions would mostly measure moto's transaction handling."""
+    return ledger_batch_item(LedgerBatch(key, location_of(key.inventory_type), quantity))
 
 
 def changed(quantity: int, rng: random.Random) -> int:
@@ -362,19 +340,6 @@ def location_of(inventory_type: str) -> str:
 
 
 # ---------------------------------------------------------------- the sync
-
-
-class QuietScheduler:
-    def schedule_next_run(self, task_id: str, at: datetime) -> None:
-        pass
-
-    def cancel_schedule(self, task_id: str) -> None:
-        pass
-
-
-class QuietInvoker:
-    def run_async(self, task_id: str, trigger: Any) -> None:
-        pass
 
 
 class TimedRequestLog:
@@ -391,28 +356,41 @@ class TimedRequestLog:
         self._inner.record(entry)
 
 
-def run_sync(hpk_log: TimedRequestLog) -> tuple[Any, int]:
+def bench_components(hpk_log: TimedRequestLog) -> Container:
+    """Production's composition root, with the HPK calls timed and no schedules or async runs."""
+    components = Container(get_settings())
+    components.request_log_store = hpk_log
+    components.task_scheduler = QuietScheduler()
+    components.task_invoker = QuietInvoker()
+    components.mapping_schedules = QuietMappingSchedules()
+    return components
+
+
+class QuietScheduler:
+    def schedule_next_run(self, task_id: str, at: datetime) -> None:
+        pass
+
+    def cancel_schedule(self, task_id: str) -> None:
+        pass
+
+
+class QuietInvoker:
+    def run_async(self, task_id: str, trigger: Any) -> None:
+        pass
+
+
+class QuietMappingSchedules:
+    def mapping_saved(self, mapping: Any) -> None:
+        pass
+
+    def mapping_deleted(self, mapping: Any) -> None:
+        pass
+
+
+def run_sync(components: Container) -> tuple[Any, int]:
     """One sync task through the real engine and executor, run until it settles; (task, runs)."""
-    settings, clock = get_settings(), SystemClock()
-    tasks = DynamoTaskRepository(settings, clock)
-    registry = ExecutorRegistry()
-    engine = TaskEngine(
-        store=tasks,
-        scheduler=QuietScheduler(),
-        invoker=QuietInvoker(),
-        events=EventBridgePublisher(settings),
-        clock=clock,
-        request_log=hpk_log,
-        executors=registry,
-        policy=TaskPolicy.from_settings(settings),
-        settings=settings,
-    )
-    clients = ProxyClientProvider(SecretsManagerStore(settings), {"HPK": hpk_client_factory})
-    executor = InventorySyncExecutor(
-        clients, EngineOpenTasks(lambda: engine, tasks), tasks, EventBridgePublisher(settings)
-    )
-    registry.register(TaskType.INVENTORY_SYNC, BusinessType.INVENTORY, executor)
-    task = InventorySyncService(engine, tasks, clock).start(SYSTEM, PROXY_WAREHOUSE)
+    engine, tasks = components.task_engine, components.task_repository
+    task = components.inventory_sync_service.start(SYSTEM, PROXY_WAREHOUSE)
     runs = 0
     while task.status is not TaskStatus.SUCCESS and runs < 20:
         engine.run_task(task.task_id, Trigger.SYNC_NOW)
@@ -451,10 +429,11 @@ def main() -> None:
     stop_tracking_item_copies()
     with hpk_simulator_process() as base_url, mock_aws():
         create_aws_resources()
-        bind_tables(get_settings())
+        hpk_log = TimedRequestLog(DynamoRequestLogStore(get_settings(), SystemClock()))
+        components = bench_components(hpk_log)
         started = time.perf_counter()
         seed_hpk(base_url, args.lines, args.skus, args.seed)
-        seed_configuration(base_url, args.skus)
+        seed_configuration(components, base_url, args.skus)
         plan = seed_ledger(args.lines, args.skus, args.seed, args.discrepancy)
         print(
             f"seeded {args.lines:,} HPK lines and the ledger ({plan.discrepancies:,} discrepancies) "
@@ -462,14 +441,13 @@ def main() -> None:
         )
 
         counter = DynamoCounter()
-        hpk_log = TimedRequestLog(DynamoRequestLogStore(get_settings(), SystemClock()))
         rss_before = peak_rss_mib()
         if args.tracemalloc:
             tracemalloc.start()
         with counting_dynamodb_calls(counter):
             counter.enabled = True
             started = time.perf_counter()
-            task, runs = run_sync(hpk_log)
+            task, runs = run_sync(components)
             wall = time.perf_counter() - started
         traced_peak = tracemalloc.get_traced_memory()[1] / 2**20 if args.tracemalloc else None
         report(args.lines, task, runs, wall, counter, hpk_log, rss_before, traced_peak)

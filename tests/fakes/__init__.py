@@ -3,6 +3,7 @@
 from fakes.clock import START, FakeClock
 from fakes.events import RecordingEvents
 from fakes.request_logs import ListRequestLogSink
+from fakes.schedules import RecordingMappingSchedules
 from fakes.tasks import (
     ROUTE,
     EngineKit,
@@ -22,6 +23,7 @@ __all__ = [
     "ListRequestLogSink",
     "RecordingEvents",
     "RecordingInvoker",
+    "RecordingMappingSchedules",
     "RecordingScheduler",
     "ScriptedExecutor",
     "engine_kit",

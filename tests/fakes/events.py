@@ -12,3 +12,6 @@ class RecordingEvents:
         if self.fail:
             raise RuntimeError("event bus throttled")
         self.published.append((detail_type, detail))
+
+    def types(self) -> list[str]:
+        return [detail_type for detail_type, _ in self.published]

@@ -3,19 +3,18 @@
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
+from fakes.clock import FakeClock
+from fakes.events import RecordingEvents
+from fakes.request_logs import ListRequestLogSink
 from proxyhub.models.tasks import BusinessType, Route, Task, TaskType, Trigger
 from proxyhub.settings import Settings
 from proxyhub.tasks.engine import TaskEngine
 from proxyhub.tasks.executors import ExecutionContext, ExecutorRegistry
 from proxyhub.tasks.outcomes import Outcome
 from proxyhub.tasks.policy import TaskPolicy
-
-from fakes.clock import START, FakeClock
-from fakes.events import RecordingEvents
-from fakes.request_logs import ListRequestLogSink
 
 ROUTE = Route(gwms_warehouse_code="GW01", proxy_warehouse_code="HPK-WH1", system_code="HPK01")
 

@@ -13,7 +13,7 @@ import pytest
 from moto import mock_aws
 from samtranslator.yaml_helper import yaml_parse
 
-from proxyhub.api import dependencies
+from proxyhub import wiring
 from proxyhub.dal.tables import bind_tables
 from proxyhub.settings import Settings, get_settings
 
@@ -70,11 +70,11 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
         for logical_id, name in tables.items():
             monkeypatch.setenv(TABLE_SETTINGS[logical_id], name)
         monkeypatch.setenv("SECRETS_PREFIX", "test-stack")
-        dependencies.reset()
+        wiring.clear_overrides()
         settings = get_settings()
         bind_tables(settings)
         yield settings
-        dependencies.reset()
+        wiring.clear_overrides()
 
 
 def load_function_module(function_dir: str) -> ModuleType:

@@ -10,15 +10,13 @@ A test module gets the `simulators` and `hub` fixtures with `pytest_plugins = ["
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import boto3
 import pytest
 from tasks_moto_kit import fakes
 
-from proxyhub.adapters.hpk import forget_cached_tokens
-from proxyhub.api import dependencies
+from proxyhub import wiring
 from proxyhub.models.config import (
     ChannelMappingInput,
     CustomerInput,
@@ -28,9 +26,7 @@ from proxyhub.models.config import (
 )
 from proxyhub.models.orders import Order, OrderKind
 from proxyhub.models.tasks import Task, Trigger
-from proxyhub.orders import wiring as order_wiring
 from proxyhub.settings import Settings, get_settings
-from proxyhub.tasks import wiring as task_wiring
 from proxyhub.tasks.engine import RunResult
 from proxyhub.tasks.ports import LogSearch, StoredRequestLog
 from proxyhub.upstream.connections import ConnectionInput
@@ -129,13 +125,13 @@ class Hub:
         return answer["status"], answer["reply"]
 
     def order(self, kind: OrderKind, order_no: str) -> Order:
-        return order_wiring.order_service().get(kind, order_no)
+        return wiring.container().order_service.get(kind, order_no)
 
     def tasks_of(self, order_no: str) -> list[Task]:
-        return task_wiring.task_repository().tasks_of_order(order_no)
+        return wiring.container().task_repository.tasks_of_order(order_no)
 
     def run(self, task_id: str, trigger: Trigger = Trigger.SCHEDULE) -> RunResult:
-        return task_wiring.task_engine().run_task(task_id, trigger)
+        return wiring.container().task_engine.run_task(task_id, trigger)
 
     def run_tasks_of(self, order_no: str) -> list[RunResult]:
         """Runs the order's unfinished tasks once each, oldest first."""
@@ -166,11 +162,11 @@ class Hub:
             "active": True,
             **changes,
         }
-        dependencies.connection_service().put("sandbox", ConnectionInput.model_validate(settings))
+        wiring.container().connection_service.put("sandbox", ConnectionInput.model_validate(settings))
 
 
 def configure_master_data(hpk: HpkSimulator) -> None:
-    config = dependencies.config_service()
+    config = wiring.container().config_service
     config.create_proxy_system(
         ProxySystemCreate(
             code=SYSTEM,
@@ -245,25 +241,19 @@ def hub(aws: Settings, monkeypatch: pytest.MonkeyPatch, simulators: Simulators) 
     and the order observer are production's, only schedules and async runs are recorded."""
     simulators.hpk.control.reset()
     simulators.onewarehouse.reset()
-    forget_cached_tokens()
     # Saving a warehouse mapping schedules its inventory sync in the project's group.
     boto3.client("scheduler").create_schedule_group(Name=get_settings().schedule_group_name)
     boto3.client("events").create_event_bus(Name=get_settings().event_bus_name)
     invoker = fakes.RecordingInvoker()
-    # Cached like the factories they replace, which `reset()` clears.
-    monkeypatch.setattr(task_wiring, "task_scheduler", lru_cache(maxsize=1)(fakes.RecordingScheduler))
-    monkeypatch.setattr(task_wiring, "task_invoker", lru_cache(maxsize=1)(lambda: invoker))
-    order_wiring.reset()
-    task_wiring.reset()
+    wiring.override(task_scheduler=fakes.RecordingScheduler(), task_invoker=invoker)
     configure_master_data(simulators.hpk)
     wired = Hub(simulators.hpk, simulators.onewarehouse, invoker)
     wired.connect()
     yield wired
-    order_wiring.reset()
-    forget_cached_tokens()
+    wiring.reset()
 
 
 def request_logs(order_no: str | None = None) -> list[StoredRequestLog]:
     """Request-log records, newest first, as the Logs page finds them: by order, else all OneWarehouse."""
     search = LogSearch(order_no=order_no) if order_no else LogSearch(system_code="ONEWAREHOUSE-sandbox")
-    return task_wiring.request_log_store().search(search, 100, None).items
+    return wiring.container().request_log_store.search(search, 100, None).items

@@ -1,35 +1,22 @@
 """The task engine on moto: the real DynamoDB adapters with the unit tests' fake clock and recorders."""
 
-import functools
 import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
+import fakes
+from proxyhub import wiring
 from proxyhub.dal.request_log_store import DynamoRequestLogStore
 from proxyhub.dal.task_repository import DynamoTaskRepository
 from proxyhub.models.tasks import BusinessType, Route, Task, TaskType
 from proxyhub.request_log import RequestLogRecord
 from proxyhub.settings import Settings
-from proxyhub.tasks import wiring
 from proxyhub.tasks.engine import TaskEngine
 from proxyhub.tasks.executors import ExecutorRegistry
 from proxyhub.tasks.policy import TaskPolicy
 from proxyhub.tasks.ports import DomainEvents, TaskInvoker, TaskScheduler
 
-
-def _unit_fakes() -> ModuleType:
-    """One set of fakes for unit and integration tests; test folders are not packages."""
-    path = Path(__file__).resolve().parents[1] / "unit" / "fakes_tasks.py"
-    spec = importlib.util.spec_from_file_location("fakes_tasks_for_integration", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-fakes = _unit_fakes()
 START = fakes.START
 
 
@@ -131,15 +118,10 @@ class LambdaContext:
         return 900_000
 
 
-def patch_wiring(monkeypatch: Any, **factories: Any) -> None:
-    """Replaces collaborators of the production composition root (`clock=`, `task_invoker=`, ...).
-    The executor registry always starts empty: tests register their own scripted executors; events
-    are recorded unless a test passes its own `domain_events=`."""
-    factories = {
-        "executor_registry": ExecutorRegistry(),
-        "domain_events": fakes.RecordingEvents(),
-        **factories,
-    }
-    for name, value in factories.items():
-        monkeypatch.setattr(wiring, name, functools.cache(lambda value=value: value))
+def patch_wiring(monkeypatch: Any, **components: Any) -> None:
+    """Replaces components of the production composition root (`clock=`, `task_invoker=`, ...).
+    The engine starts with no executors: tests register their own scripted ones; events are recorded
+    unless a test passes its own `domain_events=`."""
     wiring.reset()
+    monkeypatch.setattr(wiring.Container, "install_production_executors", False)
+    wiring.override(**{"domain_events": fakes.RecordingEvents(), **components})

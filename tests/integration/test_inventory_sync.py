@@ -1,31 +1,30 @@
 """Inventory sync end to end: the HPK simulator over 127.0.0.1, the task engine and the ledger on moto."""
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
-from proxyhub.adapters.hpk import HpkClient, forget_cached_tokens, hpk_client_factory
+import fakes
+from fakes import ListRequestLogSink, RecordingEvents
+from proxyhub.adapters.hpk.client import HpkClient
 from proxyhub.clock import to_iso
-from proxyhub.config.proxy_clients import ProxyClientProvider
 from proxyhub.config.service import ConfigService
-from proxyhub.dal import ledger_repository, snapshot_repository
-from proxyhub.dal.secrets import SecretsManagerStore
 from proxyhub.dal.task_repository import DynamoTaskRepository
 from proxyhub.errors import ConflictError
-from proxyhub.inventory.sync import EngineOpenTasks, InventorySyncExecutor, InventorySyncService
+from proxyhub.inventory.executor import InventorySyncExecutor
+from proxyhub.inventory.service import InventorySyncService
 from proxyhub.models.config import ProxySystemCreate, SkuInput, WarehouseMappingInput
-from proxyhub.models.inventory import BatchKey, StockDelta
+from proxyhub.models.inventory import BatchKey, Correction
 from proxyhub.models.tasks import BusinessType, Route, Task, TaskStatus, TaskType, Trigger
 from proxyhub.proxy.ports import ProxyConnection
-from proxyhub.request_log import ListRequestLogSink
 from proxyhub.settings import Settings
 from proxyhub.tasks.engine import TaskEngine
 from proxyhub.tasks.executors import ExecutionContext, ExecutorRegistry
 from proxyhub.tasks.outcomes import Done, NotYet, Outcome
-from proxyhub.tasks.policy import TaskPolicy
+from proxyhub.wiring.container import Container
 from proxyhub_dev.simulators.hpk import DEFAULT_ACCOUNT, DEFAULT_PASSWORD, HpkSimulator
 
 pytestmark = pytest.mark.integration
@@ -41,30 +40,6 @@ SKUS = [f"SKU-{n}" for n in range(1, 9)]
 class FixedClock:
     def now(self) -> datetime:
         return NOW
-
-
-class NoSchedules:
-    def schedule_next_run(self, task_id: str, at: datetime) -> None:
-        pass
-
-    def cancel_schedule(self, task_id: str) -> None:
-        pass
-
-
-@dataclass
-class RecordingInvoker:
-    calls: list[tuple[str, Trigger]] = field(default_factory=list)
-
-    def run_async(self, task_id: str, trigger: Trigger) -> None:
-        self.calls.append((task_id, trigger))
-
-
-@dataclass
-class RecordingEvents:
-    published: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-
-    def publish(self, detail_type: str, detail: dict[str, Any]) -> None:
-        self.published.append((detail_type, detail))
 
 
 def hpk_batch(
@@ -103,17 +78,36 @@ def batch_key(
 
 @dataclass
 class Hub:
-    """The pieces of one deployment, wired as in AWS but with a fixed clock and recording fakes."""
+    """One deployment's composition root, with a fixed clock and recording fakes."""
 
-    settings: Settings
-    config: ConfigService
-    engine: TaskEngine
-    tasks: DynamoTaskRepository
-    registry: ExecutorRegistry
-    service: InventorySyncService
+    components: Container
     events: RecordingEvents
     simulator: HpkSimulator
     seeded: int = 0
+
+    @property
+    def settings(self) -> Settings:
+        return self.components.settings
+
+    @property
+    def config(self) -> ConfigService:
+        return self.components.config_service
+
+    @property
+    def engine(self) -> TaskEngine:
+        return self.components.task_engine
+
+    @property
+    def tasks(self) -> DynamoTaskRepository:
+        return self.components.task_repository
+
+    @property
+    def registry(self) -> ExecutorRegistry:
+        return self.components.executor_registry
+
+    @property
+    def service(self) -> InventorySyncService:
+        return self.components.inventory_sync_service
 
     def seed_hpk(self, *batches: dict[str, Any]) -> None:
         self.simulator.control.seed_inventory(PROXY_WAREHOUSE, list(batches))
@@ -121,12 +115,18 @@ class Hub:
     def hold(self, key: BatchKey, quantity: int, location: str | None = None) -> None:
         self.seeded += 1
         where = location or (DEFECTIVE if key.inventory_type == "defective" else PUTAWAY)
-        ledger_repository.apply_stock_change(f"seed-{self.seeded}", [StockDelta(key, where, quantity)], NOW)
+        self.components.stock_ledger.apply_corrections(
+            f"seed-{self.seeded}",
+            [Correction(key, where, 0, quantity)],
+            NOW,
+            task_id="seed",
+            block_id=f"{self.seeded:04d}",
+            gwms_warehouse_code=WAREHOUSE,
+        )
 
     def ledger(self) -> dict[BatchKey, tuple[str, int]]:
-        return {
-            batch.key: (batch.location, batch.quantity) for batch in ledger_repository.list_batches(WAREHOUSE)
-        }
+        batches = self.components.stock_ledger.batches(WAREHOUSE)
+        return {batch.key: (batch.location, batch.quantity) for batch in batches}
 
     def start(self) -> Task:
         return self.service.start(SYSTEM, PROXY_WAREHOUSE)
@@ -143,7 +143,7 @@ class Hub:
     def adjustments(self, task: Task) -> list[tuple[str, int, int, int]]:
         return sorted(
             (c.key.gsku, c.before, c.after, c.delta)
-            for c in snapshot_repository.iter_corrections(task.task_id)
+            for c in self.components.stock_ledger.corrections_of(task.task_id)
         )
 
     def hpk_records(self) -> list[dict[str, Any]]:
@@ -167,18 +167,25 @@ class Hub:
 
 @pytest.fixture
 def simulator() -> Iterator[HpkSimulator]:
-    forget_cached_tokens()
     with HpkSimulator(host="127.0.0.1", port=0) as running:
         yield running
-    forget_cached_tokens()
 
 
 @pytest.fixture
 def make_hub(aws: Settings, simulator: HpkSimulator) -> Callable[..., Hub]:
     def make(**settings_overrides: Any) -> Hub:
-        settings = aws.model_copy(update=settings_overrides)
-        clock = FixedClock()
-        config = ConfigService(settings, SecretsManagerStore(settings), clock)
+        components = Container(aws.model_copy(update=settings_overrides))
+        # Only inventory sync's executor: tests script the flows whose tasks a sync runs first.
+        components.install_production_executors = False
+        components.clock = FixedClock()
+        components.task_scheduler = fakes.RecordingScheduler()
+        components.task_invoker = fakes.RecordingInvoker()
+        components.mapping_schedules = fakes.RecordingMappingSchedules()
+        components.domain_events = events = RecordingEvents()
+        components.executor_registry.register(
+            TaskType.INVENTORY_SYNC, BusinessType.INVENTORY, InventorySyncExecutor(components.inventory_sync)
+        )
+        config = components.config_service
         config.create_proxy_system(
             ProxySystemCreate(
                 code=SYSTEM,
@@ -199,25 +206,7 @@ def make_hub(aws: Settings, simulator: HpkSimulator) -> Callable[..., Hub]:
         )
         for sku in SKUS:
             config.put_sku(sku, SkuInput(name=sku, local_sku=f"L-{sku}"))
-        tasks = DynamoTaskRepository(settings, clock)
-        registry = ExecutorRegistry()
-        engine = TaskEngine(
-            store=tasks,
-            scheduler=NoSchedules(),
-            invoker=RecordingInvoker(),
-            events=RecordingEvents(),
-            clock=clock,
-            request_log=ListRequestLogSink(),
-            executors=registry,
-            policy=TaskPolicy.from_settings(settings),
-            settings=settings,
-        )
-        events = RecordingEvents()
-        clients = ProxyClientProvider(SecretsManagerStore(settings), {"HPK": hpk_client_factory})
-        executor = InventorySyncExecutor(clients, EngineOpenTasks(lambda: engine, tasks), tasks, events)
-        registry.register(TaskType.INVENTORY_SYNC, BusinessType.INVENTORY, executor)
-        service = InventorySyncService(engine, tasks, clock)
-        return Hub(settings, config, engine, tasks, registry, service, events, simulator)
+        return Hub(components, events, simulator)
 
     return make
 
@@ -390,11 +379,11 @@ def test_a_run_repeated_after_a_crash_never_corrects_twice(make_hub: Callable[..
     hub.seed_hpk(*(hpk_batch(f"SKU-{n}", f"HPKI-{n}", f"IB-{n}", available=n) for n in range(1, 5)))
     task = hub.run(hub.start())
     assert task.status is TaskStatus.WAITING
-    before_page_2 = snapshot_repository.load_progress(task.task_id)
+    before_page_2 = hub.components.snapshots.load_progress(task.task_id)
     assert before_page_2 is not None
     # When page 2 is corrected but the run dies before saving its progress, and the task runs again
     hub.run(task, Trigger.SYNC_NOW)
-    snapshot_repository.save_progress(task.task_id, before_page_2, NOW + timedelta(days=1))
+    hub.components.snapshots.save_progress(task.task_id, before_page_2, NOW + timedelta(days=1))
     for _ in range(3):
         task = hub.run(task, Trigger.SYNC_NOW)
         if task.status is TaskStatus.SUCCESS:

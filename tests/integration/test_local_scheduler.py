@@ -10,6 +10,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from fakes import FakeClock
 from proxyhub_dev.local.scheduler import SchedulerEmulator
 from proxyhub_dev.local.timescale import scaled_wait
 
@@ -20,18 +21,9 @@ FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:task-runner"
 START = datetime(2026, 11, 22, 8, 0, 0, tzinfo=UTC)
 
 
-class FakeClock:
-    def __init__(self, now: datetime) -> None:
-        self.moment = now
+class RecordingFunctionInvoker:
+    """The local invoker as the scheduler emulation calls it: function ARN and event."""
 
-    def now(self) -> datetime:
-        return self.moment
-
-    def advance(self, **delta: float) -> None:
-        self.moment += timedelta(**delta)
-
-
-class RecordingInvoker:
     def __init__(self) -> None:
         self.calls: list[tuple[str, Any]] = []
 
@@ -63,7 +55,7 @@ def at(moment: datetime) -> str:
 
 
 def emulator(
-    client: Any, invoker: RecordingInvoker, clock: FakeClock, time_scale: float = 1
+    client: Any, invoker: RecordingFunctionInvoker, clock: FakeClock, time_scale: float = 1
 ) -> SchedulerEmulator:
     return SchedulerEmulator(invoker, [GROUP], time_scale, clock=clock, client=client)
 
@@ -74,7 +66,7 @@ def schedule_names(client: Any) -> list[str]:
 
 def test_an_at_schedule_fires_once_when_due_with_its_input_and_is_then_deleted(scheduler_client: Any) -> None:
     # Given a one-time schedule ten minutes ahead, carrying its task as input
-    clock, invoker = FakeClock(START), RecordingInvoker()
+    clock, invoker = FakeClock(START), RecordingFunctionInvoker()
     scheduler_client.create_schedule(
         Name="task-1",
         GroupName=GROUP,
@@ -105,14 +97,14 @@ def test_an_at_schedule_fires_once_when_due_with_its_input_and_is_then_deleted(s
 
 
 def test_an_at_schedule_in_the_past_fires_at_once(scheduler_client: Any) -> None:
-    clock, invoker = FakeClock(START), RecordingInvoker()
+    clock, invoker = FakeClock(START), RecordingFunctionInvoker()
     create_schedule(scheduler_client, "overdue", at(START - timedelta(minutes=5)))
 
     assert emulator(scheduler_client, invoker, clock).tick() == [f"{GROUP}/overdue"]
 
 
 def test_a_completed_at_schedule_without_delete_is_kept_and_never_fires_again(scheduler_client: Any) -> None:
-    clock, invoker = FakeClock(START), RecordingInvoker()
+    clock, invoker = FakeClock(START), RecordingFunctionInvoker()
     create_schedule(scheduler_client, "keep", at(START + timedelta(minutes=1)), after_completion="NONE")
     schedules = emulator(scheduler_client, invoker, clock)
 
@@ -128,7 +120,7 @@ def test_a_completed_at_schedule_without_delete_is_kept_and_never_fires_again(sc
 
 def test_moving_an_at_schedule_rearms_it(scheduler_client: Any) -> None:
     # Given a schedule that fired and was kept
-    clock, invoker = FakeClock(START), RecordingInvoker()
+    clock, invoker = FakeClock(START), RecordingFunctionInvoker()
     create_schedule(scheduler_client, "poll", at(START), after_completion="NONE")
     schedules = emulator(scheduler_client, invoker, clock)
     schedules.tick()
@@ -151,7 +143,7 @@ def test_moving_an_at_schedule_rearms_it(scheduler_client: Any) -> None:
 
 
 def test_a_rate_schedule_fires_once_per_period(scheduler_client: Any) -> None:
-    clock, invoker = FakeClock(START), RecordingInvoker()
+    clock, invoker = FakeClock(START), RecordingFunctionInvoker()
     create_schedule(scheduler_client, "sweeper", "rate(5 minutes)", after_completion="NONE")
     schedules = emulator(scheduler_client, invoker, clock)
 
@@ -166,7 +158,7 @@ def test_a_rate_schedule_fires_once_per_period(scheduler_client: Any) -> None:
 
 def test_time_scale_compresses_at_and_rate_waits(scheduler_client: Any) -> None:
     # Given a 30-minute wait and an hourly rate at time scale 60
-    clock, invoker = FakeClock(START), RecordingInvoker()
+    clock, invoker = FakeClock(START), RecordingFunctionInvoker()
     create_schedule(scheduler_client, "poll", at(START + timedelta(minutes=30)))
     create_schedule(scheduler_client, "hourly", "rate(1 hour)", after_completion="NONE")
     schedules = emulator(scheduler_client, invoker, clock, time_scale=60)
@@ -189,7 +181,7 @@ def test_time_scale_compresses_at_and_rate_waits(scheduler_client: Any) -> None:
 def test_expressions_the_emulation_does_not_handle_never_fire(
     scheduler_client: Any, caplog: pytest.LogCaptureFixture, expression: str
 ) -> None:
-    clock, invoker = FakeClock(START), RecordingInvoker()
+    clock, invoker = FakeClock(START), RecordingFunctionInvoker()
     create_schedule(scheduler_client, "unhandled", expression, after_completion="NONE")
     schedules = emulator(scheduler_client, invoker, clock)
 
@@ -202,7 +194,7 @@ def test_expressions_the_emulation_does_not_handle_never_fire(
 
 
 def test_the_background_thread_fires_due_schedules(scheduler_client: Any) -> None:
-    invoker = RecordingInvoker()
+    invoker = RecordingFunctionInvoker()
     create_schedule(scheduler_client, "now", at(datetime.now(UTC) - timedelta(seconds=1)))
     schedules = SchedulerEmulator(invoker, [GROUP], time_scale=20, client=scheduler_client)
 

@@ -6,7 +6,7 @@ from typing import Any
 import boto3
 import pytest
 
-from proxyhub.api import dependencies
+from proxyhub import wiring
 from proxyhub.settings import Settings
 
 pytestmark = pytest.mark.integration
@@ -83,7 +83,7 @@ def test_switching_to_production_only_changes_which_connection_is_active(api) ->
     assert sandbox["active"] is False
     assert sandbox["app_key"] == "ow-sandbox-key"
     # And the production secrets kept their values
-    connection = dependencies.connection_service().callback_connection("production")
+    connection = wiring.container().connection_service.callback_connection("production")
     assert connection.callback_key == PRODUCTION["callback_key"]
     assert connection.system_code == "ONEWAREHOUSE-production"
 
@@ -129,7 +129,7 @@ def test_deactivating_the_active_connection_leaves_none_active(api) -> None:
     put(api, "sandbox", {**SANDBOX, "active": False})
 
     assert api("GET", PATH.format("sandbox"))[1]["active"] is False
-    assert dependencies.connection_service().active() is None
+    assert wiring.container().connection_service.active() is None
 
 
 def test_the_push_urls_are_on_the_address_the_api_was_called_on(api: Any) -> None:
@@ -150,7 +150,7 @@ def test_the_push_urls_are_on_the_address_the_api_was_called_on(api: Any) -> Non
 
 def test_a_custom_webhook_domain_replaces_the_api_address(api: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WEBHOOK_BASE_URL", "https://hooks.example.com")
-    dependencies.reset()
+    wiring.reset()
 
     _, body = api("GET", "/v1/onewarehouse/push-urls")
 

@@ -14,12 +14,10 @@ from onewarehouse_kit import (
     return_body,
 )
 
-from proxyhub.dal import order_repository
+from fakes import ListRequestLogSink
+from proxyhub import wiring
 from proxyhub.models.orders import Order, OrderKind, OrderStatus
 from proxyhub.models.tasks import Task, TaskStatus, TaskType, Trigger
-from proxyhub.request_log import ListRequestLogSink
-from proxyhub.tasks import wiring as task_wiring
-from proxyhub.upstream import notify
 
 pytestmark = pytest.mark.integration
 pytest_plugins = ["onewarehouse_kit"]
@@ -103,7 +101,7 @@ def test_an_inbound_is_called_back_after_putaway_with_qualified_and_defective_qu
     # And the callback is a notify task on the Sync Tasks page, with its request log
     [task] = notify_tasks(hub, order_no)
     assert (task.status, task.business_type.value) == (TaskStatus.SUCCESS, "inbound")
-    logs = task_wiring.request_log_store().for_task(task.task_id, 10)
+    logs = wiring.container().request_log_store.for_task(task.task_id, 10)
     assert [(log.api_name, log.response_status) for log in logs] == [("inbound/callback", 200)]
 
 
@@ -112,7 +110,7 @@ def test_the_inbound_callback_is_never_sent_twice(hub: Hub) -> None:
     order = receive_at_hpk(hub, inbound, qualified=10, defective=0)
 
     # When the flow tells OneWarehouse again (a retried run) and every task is run once more
-    notify.order_observer().on_put_away(order)
+    wiring.container().order_observer.on_put_away(order)
     hub.drain()
     for task in hub.tasks_of("OW-PI-1"):
         hub.run(task.task_id, Trigger.SYNC_NOW)
@@ -159,7 +157,7 @@ def test_the_outbound_callback_is_never_sent_twice_and_the_label_is_never_fetche
     calls = hub.ow_calls()
 
     # When the flow tells OneWarehouse again and asks for the label again
-    observer = notify.order_observer()
+    observer = wiring.container().order_observer
     observer.on_shipped(order)
     hub.drain()
     label = observer.label_for(order, ListRequestLogSink())
@@ -194,7 +192,7 @@ def test_the_push_waits_for_the_label(hub: Hub) -> None:
 
 
 def reloaded(task: Task) -> Task:
-    stored = task_wiring.task_repository().get(task.task_id)
+    stored = wiring.container().task_repository.get(task.task_id)
     assert stored is not None
     return stored
 
@@ -289,9 +287,11 @@ def test_inbound_cancel_is_not_allowed_once_put_away(hub: Hub) -> None:
 def test_a_cancel_still_being_decided_answers_interception_in_progress(hub: Hub) -> None:
     # Given an inbound whose cancel the proxy warehouse is still deciding
     push_to_hpk(hub, "purchase-inbound", purchase_body("OW-PI-1"), "OW-PI-1", OrderKind.INBOUND)
-    stored = order_repository.find_order(OrderKind.INBOUND, "OW-PI-1")
+    stored = wiring.container().order_store.find(OrderKind.INBOUND, "OW-PI-1")
     assert stored is not None
-    order_repository.save_order(stored, stored.order.model_copy(update={"status": OrderStatus.CANCELLING}))
+    wiring.container().order_store.save(
+        stored, stored.order.model_copy(update={"status": OrderStatus.CANCELLING})
+    )
 
     answer = cancel(hub, "inbound-cancel", "OW-PI-1")
 

@@ -18,12 +18,11 @@ from onewarehouse_kit import (
     return_body,
 )
 
-from proxyhub.dal import config_repository
+from fakes import ListRequestLogSink
+from proxyhub import wiring
 from proxyhub.errors import NotFoundError
 from proxyhub.models.orders import InboundOrderCreate, OrderKind, OrderLineInput
 from proxyhub.models.tasks import TaskType
-from proxyhub.orders import wiring as order_wiring
-from proxyhub.request_log import ListRequestLogSink
 from proxyhub_dev.simulators.onewarehouse import DEFAULT_APP_SECRET, DEFAULT_CALLBACK_KEY
 
 pytestmark = pytest.mark.integration
@@ -41,7 +40,7 @@ def order_state(kind: OrderKind, order_no: str) -> Callable[[Hub], Any]:
 
 
 def sku_state(gsku: str) -> Callable[[Hub], Any]:
-    return lambda hub: config_repository.find_sku(gsku)
+    return lambda hub: wiring.container().config_store.find_sku(gsku)
 
 
 def no_setup(hub: Hub) -> None:
@@ -294,7 +293,7 @@ def test_an_order_number_gwms_already_uses_is_refused(hub: Hub) -> None:
         customer_code=CUSTOMER,
         items=[OrderLineInput(gsku=GSKU, qty=1)],
     )
-    order_wiring.order_service().create_inbound(gwms_order)
+    wiring.container().order_service.create_inbound(gwms_order)
 
     status, reply = hub.push("purchase-inbound", purchase_body("OW-PI-1"))
 
@@ -396,7 +395,7 @@ def test_every_push_is_in_the_request_log_raw_with_secrets_masked(hub: Hub) -> N
 
 def test_a_products_push_resyncs_proxy_systems_that_already_have_the_sku(hub: Hub) -> None:
     # Given GSKU-MUG already synced to HPK
-    order_wiring.sku_sync().ensure_synced("HPK01", [GSKU], ListRequestLogSink())
+    wiring.container().sku_sync.ensure_synced("HPK01", [GSKU], ListRequestLogSink())
 
     # When OneWarehouse pushes new master data for it
     body = product_body(GSKU, name="Ceramic mug v2", spec="350 ml, blue", weight_kg=0.45)

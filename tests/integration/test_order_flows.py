@@ -1,7 +1,6 @@
 """Inbound, outbound and cancel flows end to end: the real API handler and task executors on moto,
 against the HPK simulator over HTTP on 127.0.0.1, driven by its /_sim control endpoints."""
 
-import functools
 import json
 import time
 from collections.abc import Callable, Iterator
@@ -13,18 +12,14 @@ import boto3
 import pytest
 from tasks_moto_kit import fakes
 
-from proxyhub.adapters.hpk import forget_cached_tokens, sign_hpk_callback
-from proxyhub.api import dependencies
+from fakes import RecordingEvents
+from proxyhub import wiring
+from proxyhub.adapters.hpk.signing import sign_hpk_callback
 from proxyhub.aws.cancel_backoff import CancelBackoffStarter
-from proxyhub.dal import order_repository
 from proxyhub.models.orders import OrderKind
 from proxyhub.models.tasks import Trigger
-from proxyhub.orders import wiring as order_wiring
-from proxyhub.orders.service import confirm_cancelled
-from proxyhub.settings import Settings
-from proxyhub.tasks import wiring as task_wiring
+from proxyhub.settings import Settings, get_settings
 from proxyhub.tasks.engine import TaskEngine
-from proxyhub.webhooks import hpk_callbacks
 from proxyhub_dev.local.invoker import DeployedFunction, LocalInvoker, route_lambda_invokes_to
 from proxyhub_dev.local.stepfunctions import compress_state_machine_waits
 from proxyhub_dev.simulators.hpk import HpkSimulator
@@ -42,17 +37,6 @@ RECIPIENT = {
     "postcode": "90001",
     "address1": "1 Main St",
 }
-
-
-class RecordingEvents:
-    def __init__(self) -> None:
-        self.published: list[tuple[str, dict[str, Any]]] = []
-
-    def publish(self, detail_type: str, detail: dict[str, Any]) -> None:
-        self.published.append((detail_type, detail))
-
-    def types(self) -> list[str]:
-        return [detail_type for detail_type, _ in self.published]
 
 
 @dataclass
@@ -78,7 +62,7 @@ class Hub:
         return [path for path in calls if path.endswith(suffix)]
 
     def run(self, task_id: str, trigger: Trigger = Trigger.SYNC_NOW) -> dict[str, Any]:
-        return task_wiring.task_engine().run_task(task_id, trigger).as_dict()
+        return wiring.container().task_engine.run_task(task_id, trigger).as_dict()
 
     def order(self, kind: str, order_no: str) -> dict[str, Any]:
         status, body = self.api("GET", f"/v1/{kind}-orders/{order_no}")
@@ -180,14 +164,10 @@ class RecordingBackoff:
 
 
 @pytest.fixture
-def hub(aws: Settings, api: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Hub]:
-    forget_cached_tokens()
+def hub(aws: Settings, api: Any) -> Iterator[Hub]:
     invoker, events = fakes.RecordingInvoker(), RecordingEvents()
-    # Cached like the factories they replace, so resetting the wiring keeps them.
-    monkeypatch.setattr(task_wiring, "task_invoker", functools.cache(lambda: invoker))
-    monkeypatch.setattr(order_wiring, "domain_events", functools.cache(lambda: events))
-    monkeypatch.setattr(order_wiring, "CancelBackoffStarter", RecordingBackoff)
     RecordingBackoff.started = []
+    wiring.override(task_invoker=invoker, domain_events=events, cancel_backoff=RecordingBackoff(aws))
     boto3.client("scheduler").create_schedule_group(Name=aws.schedule_group_name)
     with HpkSimulator(port=0) as hpk:
         seed_configuration(api, hpk.base_url)
@@ -399,7 +379,7 @@ def test_a_closed_customer_account_blocks_receiving_until_it_is_reopened(hub: Hu
 def test_a_run_repeated_after_a_crash_changes_stock_once(hub: Hub, monkeypatch: pytest.MonkeyPatch) -> None:
     # Leases expire at once here, so the retried run need not wait for the dead one's lease.
     monkeypatch.setenv("LEASE_SECONDS", "0")
-    dependencies.reset()
+    wiring.reset()
     task_id = hub.create_inbound("IN-1", [{"gsku": "MUG", "qty": 5}])["tasks"][0]["task_id"]
     hub.run(task_id)
     hub.sim(f"/_sim/inbound/{hub.order('inbound', 'IN-1')['proxy_order_no']}/complete")
@@ -658,8 +638,8 @@ def step_functions(hub: Hub, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[d
     # Backoff steps of 2 s, 4 s, 12 s, 48 s: the first check comes after the test resolved the cancel.
     undo_waits = compress_state_machine_waits(time_scale=300)
     monkeypatch.setenv("CANCEL_STATE_MACHINE_ARN", machine_arn)
-    monkeypatch.setattr(order_wiring, "CancelBackoffStarter", CancelBackoffStarter)
-    dependencies.reset()
+    wiring.reset()
+    wiring.override(cancel_backoff=CancelBackoffStarter(get_settings()))
     executions: list[dict[str, Any]] = []
     real_start = CancelBackoffStarter.start
 
@@ -699,8 +679,7 @@ def callback(
         Name="test-stack/hpk/callback-secret", SecretString=CALLBACK_SECRET
     )
     monkeypatch.setenv("HPK_CALLBACK_SECRET_NAME", "test-stack/hpk/callback-secret")
-    dependencies.reset()
-    hpk_callbacks.hpk_callback_service.cache_clear()
+    wiring.reset()
     handler = function_handler("webhooks")
 
     def post(raw_body: bytes, signature: str | None) -> tuple[int, Any]:
@@ -753,14 +732,12 @@ def test_both_tasks_learning_of_the_cancel_at_once_settle_without_manual_handlin
         f"/_sim/outbound/{hub.order('outbound', 'OUT-1')['proxy_order_no']}/resolve-cancel",
         {"result": "CANCELLED"},
     )
-    stale = order_repository.find_order(OrderKind.OUTBOUND, "OUT-1")
+    stale = wiring.container().order_store.find(OrderKind.OUTBOUND, "OUT-1")
     assert stale is not None
 
     # When one run confirms the cancel, then the other confirms from its stale read
     hub.run(cancel_id, Trigger.STATE_MACHINE)
-    order = confirm_cancelled(
-        stale, "late", "Cancelled", order_wiring.order_tasks(), hub.events, stale.order.updated_at
-    )
+    order = wiring.container().order_cancellation.confirm(stale, "late", "Cancelled", stale.order.updated_at)
 
     # Then the loser sees the cancelled order, and the create task ends cancelled, not manual
     assert order.status.value == "cancelled"

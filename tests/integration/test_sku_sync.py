@@ -6,18 +6,14 @@ from typing import Any
 import httpx
 import pytest
 
-from proxyhub.adapters.hpk import forget_cached_tokens, hpk_client_factory
-from proxyhub.clock import SystemClock
-from proxyhub.config.proxy_clients import ProxyClientProvider
+from fakes import ListRequestLogSink, RecordingMappingSchedules
 from proxyhub.config.service import ConfigService
-from proxyhub.dal.secrets import SecretsManagerStore
-from proxyhub.dal.sku_mapping_repository import list_sku_mappings
 from proxyhub.models.config import ProxySystemCreate, SkuInput
 from proxyhub.models.skus import SkuSyncStatus
 from proxyhub.proxy.ports import PermanentProxyError, TransientProxyError
-from proxyhub.request_log import ListRequestLogSink
 from proxyhub.settings import Settings
 from proxyhub.skus.sync import SkuSyncFailedError, SkuSyncService
+from proxyhub.wiring.container import Container
 from proxyhub_dev.simulators.hpk import HpkSimulator
 
 pytestmark = pytest.mark.integration
@@ -27,20 +23,29 @@ COMPLETE_SKU = SkuInput(name="Ceramic mug", spec="350 ml", weight_kg=0.4, barcod
 
 @pytest.fixture
 def hpk() -> Iterator[HpkSimulator]:
-    forget_cached_tokens()
     with HpkSimulator(port=0) as simulator:
         yield simulator
 
 
 @pytest.fixture
-def config(aws: Settings) -> ConfigService:
-    return ConfigService(aws, SecretsManagerStore(aws), SystemClock())
+def components(aws: Settings) -> Container:
+    built = Container(aws)
+    built.mapping_schedules = RecordingMappingSchedules()
+    return built
 
 
 @pytest.fixture
-def sku_sync(aws: Settings) -> SkuSyncService:
-    provider = ProxyClientProvider(SecretsManagerStore(aws), {"HPK": hpk_client_factory})
-    return SkuSyncService(provider, SystemClock())
+def config(components: Container) -> ConfigService:
+    return components.config_service
+
+
+@pytest.fixture
+def sku_sync(components: Container) -> SkuSyncService:
+    return components.sku_sync
+
+
+def list_sku_mappings(components: Container, status: SkuSyncStatus) -> list[Any]:
+    return components.sku_mappings.list_sku_mappings("HPK01", status)
 
 
 def add_system(config: ConfigService, endpoint: str, password: str = "demo-secret") -> None:
@@ -78,7 +83,7 @@ def test_a_complete_gsku_is_pushed_once_and_marked_synced(config, sku_sync, hpk)
     assert any(record.api_name.endswith("products/upsert") for record in sink.records)
 
 
-def test_incomplete_master_data_fails_locally_without_calling_hpk(config, sku_sync, hpk) -> None:
+def test_incomplete_master_data_fails_locally_without_calling_hpk(components, config, sku_sync, hpk) -> None:
     add_system(config, hpk.base_url)
     config.put_sku("GSKU-BARE", SkuInput(weight_kg=1.0))
 
@@ -86,12 +91,12 @@ def test_incomplete_master_data_fails_locally_without_calling_hpk(config, sku_sy
         sku_sync.ensure_synced("HPK01", ["GSKU-BARE"], ListRequestLogSink())
 
     assert failure.value.message == "SKU sync failed: GSKU-BARE missing name, spec"
-    failed = list_sku_mappings("HPK01", SkuSyncStatus.FAILED)
+    failed = list_sku_mappings(components, SkuSyncStatus.FAILED)
     assert [(m.gsku, m.last_error) for m in failed] == [("GSKU-BARE", "SKU sync failed: missing name, spec")]
     assert upsert_calls(hpk) == []
 
 
-def test_resync_after_the_data_is_fixed(config, sku_sync, hpk) -> None:
+def test_resync_after_the_data_is_fixed(components, config, sku_sync, hpk) -> None:
     add_system(config, hpk.base_url)
     config.put_sku("GSKU-MUG", SkuInput(name="Ceramic mug"))
     with pytest.raises(SkuSyncFailedError):
@@ -101,8 +106,8 @@ def test_resync_after_the_data_is_fixed(config, sku_sync, hpk) -> None:
     mapping = sku_sync.resync("HPK01", "GSKU-MUG", ListRequestLogSink())
 
     assert mapping.status is SkuSyncStatus.SYNCED and mapping.last_error is None
-    assert list_sku_mappings("HPK01", SkuSyncStatus.FAILED) == []
-    assert [m.gsku for m in list_sku_mappings("HPK01", SkuSyncStatus.SYNCED)] == ["GSKU-MUG"]
+    assert list_sku_mappings(components, SkuSyncStatus.FAILED) == []
+    assert [m.gsku for m in list_sku_mappings(components, SkuSyncStatus.SYNCED)] == ["GSKU-MUG"]
 
 
 def test_wrong_credentials_surface_as_a_system_configuration_error(config, sku_sync, hpk) -> None:
@@ -125,7 +130,9 @@ def test_an_unreachable_endpoint_is_a_system_configuration_error(config, sku_syn
     assert (mapping.last_error or "").startswith("System configuration error")
 
 
-def test_a_transient_hpk_failure_keeps_the_mapping_pending_and_propagates(config, sku_sync, hpk) -> None:
+def test_a_transient_hpk_failure_keeps_the_mapping_pending_and_propagates(
+    components, config, sku_sync, hpk
+) -> None:
     add_system(config, hpk.base_url)
     config.put_sku("GSKU-MUG", COMPLETE_SKU)
     httpx.post(
@@ -135,7 +142,7 @@ def test_a_transient_hpk_failure_keeps_the_mapping_pending_and_propagates(config
     with pytest.raises(TransientProxyError):
         sku_sync.ensure_synced("HPK01", ["GSKU-MUG"], ListRequestLogSink())
 
-    assert [m.gsku for m in list_sku_mappings("HPK01", SkuSyncStatus.PENDING)] == ["GSKU-MUG"]
+    assert [m.gsku for m in list_sku_mappings(components, SkuSyncStatus.PENDING)] == ["GSKU-MUG"]
 
 
 class RejectingClient:
@@ -145,14 +152,12 @@ class RejectingClient:
         raise PermanentProxyError("validation failed: barcode must be 13 digits", fields=["barcode"])
 
 
-def test_a_vendor_rejection_is_stored_with_the_vendors_message(aws: Settings, config) -> None:
+def test_a_vendor_rejection_is_stored_with_the_vendors_message(components: Container, config) -> None:
     add_system(config, "http://127.0.0.1:9")
     config.put_sku("GSKU-MUG", COMPLETE_SKU)
-    provider = ProxyClientProvider(
-        SecretsManagerStore(aws), {"HPK": lambda connection, sink: RejectingClient()}
-    )
+    components.proxy_client_factories = {"HPK": lambda connection, sink: RejectingClient()}
 
-    mapping = SkuSyncService(provider, SystemClock()).resync("HPK01", "GSKU-MUG", ListRequestLogSink())
+    mapping = components.sku_sync.resync("HPK01", "GSKU-MUG", ListRequestLogSink())
 
     assert mapping.status is SkuSyncStatus.FAILED
     assert mapping.last_error == "SKU sync failed: validation failed: barcode must be 13 digits"

@@ -11,11 +11,11 @@ import pytest
 from moto import mock_aws
 from tasks_moto_kit import START, LambdaContext, MotoKit, fakes, load_handler, moto_kit, patch_wiring
 
+from proxyhub import wiring
 from proxyhub.aws.lambda_invoker import LambdaTaskInvoker
 from proxyhub.aws.scheduler import EventBridgeTaskScheduler
 from proxyhub.models.tasks import BusinessType, TaskType, Trigger
 from proxyhub.settings import Settings
-from proxyhub.tasks import wiring
 from proxyhub.tasks.outcomes import Done, FailedTransient, NotYet
 
 pytestmark = pytest.mark.integration
@@ -121,8 +121,8 @@ def test_the_task_runner_handler_runs_a_task_and_returns_its_state(
     clock = fakes.FakeClock()
     patch_wiring(monkeypatch, clock=clock, task_scheduler=EventBridgeTaskScheduler(aws, scheduler_client))
     executor = fakes.ScriptedExecutor(NotYet("CANCELLING"), Done("Cancelled by HPK"))
-    wiring.executor_registry().register(TaskType.CANCEL, BusinessType.INBOUND, executor)
-    task = wiring.task_engine().create_task(
+    wiring.container().executor_registry.register(TaskType.CANCEL, BusinessType.INBOUND, executor)
+    task = wiring.container().task_engine.create_task(
         TaskType.CANCEL, BusinessType.INBOUND, fakes.ROUTE, order_no="IN-1"
     )
     handler = load_handler("task_runner")
@@ -135,7 +135,7 @@ def test_the_task_runner_handler_runs_a_task_and_returns_its_state(
 
     assert [r["status"] for r in results] == ["waiting", "success"]
     assert results[-1]["terminal"] is True and results[-1]["attempts"] == 2
-    stored = wiring.task_repository().get(task.task_id)
+    stored = wiring.container().task_repository.get(task.task_id)
     assert stored is not None and stored.request_id == LambdaContext().aws_request_id
     assert stored.last_executed_at == START + timedelta(minutes=20)
 
@@ -155,7 +155,7 @@ def test_the_sweeper_hands_overdue_tasks_to_the_runner(
     clock = fakes.FakeClock()
     scheduler = fakes.RecordingScheduler()
     patch_wiring(monkeypatch, clock=clock, task_scheduler=scheduler, task_invoker=recording_lambda.invoker)
-    engine = wiring.task_engine()
+    engine = wiring.container().task_engine
     overdue = engine.create_task(TaskType.CREATE, BusinessType.INBOUND, fakes.ROUTE, order_no="A")
     clock.advance(minutes=30)
     engine.create_task(TaskType.CREATE, BusinessType.INBOUND, fakes.ROUTE, order_no="B")

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from tasks_moto_kit import LambdaContext, fakes, load_handler, log_record, patch_wiring
 
+from proxyhub import wiring
 from proxyhub.models.tasks import BusinessType, Route, Task, TaskStatus, TaskType, Trigger
 from proxyhub.settings import Settings
-from proxyhub.tasks import wiring
 from proxyhub.tasks.outcomes import Cancelled, Done, FailedPermanent, NotYet
 
 pytestmark = pytest.mark.integration
@@ -33,7 +33,7 @@ def seeded(aws: Settings, monkeypatch: pytest.MonkeyPatch) -> Seeded:
     """Six tasks in two warehouses, in every status but running, created a minute apart from 08:01."""
     clock, invoker = fakes.FakeClock(), fakes.RecordingInvoker()
     patch_wiring(monkeypatch, clock=clock, task_invoker=invoker, task_scheduler=fakes.RecordingScheduler())
-    registry, engine = wiring.executor_registry(), wiring.task_engine()
+    registry, engine = wiring.container().executor_registry, wiring.container().task_engine
     registry.register(TaskType.CREATE, BusinessType.INBOUND, fakes.ScriptedExecutor(Done("Put away 10")))
     registry.register(TaskType.CREATE, BusinessType.OUTBOUND, fakes.ScriptedExecutor(NotYet("PICKING")))
     registry.register(TaskType.CANCEL, BusinessType.OUTBOUND, fakes.ScriptedExecutor(Cancelled("Cancelled")))
@@ -54,7 +54,7 @@ def seeded(aws: Settings, monkeypatch: pytest.MonkeyPatch) -> Seeded:
         task = engine.create_task(task_type, business_type, route, order_no=f"ORD-{name}")
         if run:
             engine.run_task(task.task_id, Trigger.SYNC_NOW)
-        tasks[name] = wiring.task_repository().get(task.task_id) or task
+        tasks[name] = wiring.container().task_repository.get(task.task_id) or task
     return Seeded(clock, invoker, tasks)
 
 
@@ -204,7 +204,7 @@ def test_the_overview_counts_and_colours(api: ApiCall, seeded: Seeded) -> None:
 
 def test_request_logs_of_a_task_and_the_logs_page(api: ApiCall, seeded: Seeded) -> None:
     task = seeded.tasks["waiting"]
-    store = wiring.request_log_store()
+    store = wiring.container().request_log_store
     store.record(log_record(task_id=task.task_id, order_no="ORD-waiting", request_headers={"token": "t0p"}))
     seeded.clock.advance(seconds=1)
     store.record(log_record(task_id=task.task_id, order_no="ORD-waiting", api_name="outbound/get"))
@@ -258,7 +258,7 @@ def test_sync_now_on_a_finished_task_is_409(api: ApiCall, seeded: Seeded, name: 
 
 def test_sync_now_on_a_running_task_is_409(api: ApiCall, seeded: Seeded) -> None:
     waiting = seeded.tasks["waiting"]
-    repository = wiring.task_repository()
+    repository = wiring.container().task_repository
     current = repository.get(waiting.task_id)
     assert current is not None
     lease = {"lease_owner": "other-run", "lease_expires_at": seeded.clock.now() + timedelta(minutes=15)}

@@ -9,22 +9,22 @@ from typing import Any
 
 import pytest
 
-from proxyhub.adapters.hpk import (
-    HpkClient,
+from fakes import ListRequestLogSink
+from proxyhub.adapters.hpk.client import HpkClient, HpkClientFactory
+from proxyhub.adapters.hpk.signing import verify_hpk_callback
+from proxyhub.adapters.hpk.wire import (
     HpkEnvelope,
     create_result_from_wire,
     envelope_from_response,
     error_for_envelope,
     fields_named_in,
-    hpk_client_factory,
     inbound_request_to_wire,
     inbound_state_from_wire,
     inventory_page_from_wire,
     outbound_request_to_wire,
     outbound_state_from_wire,
-    parse_hpk_callback,
     product_to_wire,
-    verify_hpk_callback,
+    status_callback_from_wire,
 )
 from proxyhub.errors import InvalidInputError
 from proxyhub.proxy.ports import (
@@ -43,7 +43,7 @@ from proxyhub.proxy.ports import (
     ProxyNotFound,
     TransientProxyError,
 )
-from proxyhub.request_log import ListRequestLogSink
+from proxyhub.settings import Settings
 
 pytestmark = pytest.mark.unit
 
@@ -378,7 +378,7 @@ def test_unknown_status_in_an_answer_is_refused() -> None:
 
 
 def test_factory_builds_an_hpk_client_without_calling_hpk() -> None:
-    factory: ProxyClientFactory = hpk_client_factory
+    factory: ProxyClientFactory = HpkClientFactory(Settings())
     connection = ProxyConnection("HPK1", "https://test.hipacking.cn", "demo", "demo-secret", "5")
 
     client = factory(connection, ListRequestLogSink())
@@ -430,10 +430,10 @@ def test_callback_signature_is_hex_hmac_sha256_of_the_raw_body(
 
 
 def test_callback_names_the_order_and_its_kind() -> None:
-    inbound = parse_hpk_callback(
+    inbound = status_callback_from_wire(
         body({"event": "INBOUND_COMPLETED", "inbound_no": "HPKI1", "reference_no": "IB-1"})
     )
-    outbound = parse_hpk_callback(CALLBACK)
+    outbound = status_callback_from_wire(CALLBACK)
 
     assert (inbound.kind, inbound.proxy_order_no, inbound.reference_no, inbound.event) == (
         "inbound",
@@ -460,4 +460,4 @@ def test_callback_names_the_order_and_its_kind() -> None:
 )
 def test_malformed_callback_is_invalid_input(raw: bytes) -> None:
     with pytest.raises(InvalidInputError):
-        parse_hpk_callback(raw)
+        status_callback_from_wire(raw)

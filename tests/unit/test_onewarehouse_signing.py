@@ -10,26 +10,21 @@ from typing import Any
 import httpx
 import pytest
 
-from proxyhub.adapters import onewarehouse
-from proxyhub.adapters.onewarehouse import (
-    OneWarehouseClient,
+from fakes import FakeClock, ListRequestLogSink
+from proxyhub.adapters.onewarehouse import signing, wire
+from proxyhub.adapters.onewarehouse.client import OneWarehouseClient
+from proxyhub.adapters.onewarehouse.signing import redacted_push_headers, sign, signed_headers, verify_push
+from proxyhub.adapters.onewarehouse.wire import (
     answer_reply,
-    ip_allowed,
     malformed_reply,
     parse_push,
-    redacted_push_headers,
     reply_status,
-    sign,
-    signed_headers,
     topic_for_path,
-    verify_push,
 )
-from proxyhub.request_log import ListRequestLogSink
 from proxyhub.settings import Settings
 from proxyhub.upstream.ports import (
     CancelDecision,
     InboundCancelPush,
-    InMemoryNonceStore,
     MalformedPushError,
     OrderAccepted,
     OutboundCancelPush,
@@ -45,6 +40,8 @@ from proxyhub.upstream.ports import (
     UpstreamConnection,
     UpstreamRejection,
 )
+from proxyhub.upstream.pushes import ip_allowed
+from proxyhub_dev.simulators.nonces import InMemoryNonceStore
 
 pytestmark = pytest.mark.unit
 
@@ -52,14 +49,6 @@ APP_KEY = "ow-app-key"
 APP_SECRET = "ow-app-secret"
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 BODY = b'{"sku_id":"S1"}'
-
-
-class FakeClock:
-    def __init__(self, now: datetime) -> None:
-        self.moment = now
-
-    def now(self) -> datetime:
-        return self.moment
 
 
 def verify(
@@ -185,7 +174,7 @@ def test_signatures_are_compared_in_constant_time(monkeypatch: pytest.MonkeyPatc
         compared.append((left, right))
         return real_compare(left, right)
 
-    monkeypatch.setattr(onewarehouse.hmac, "compare_digest", spy)
+    monkeypatch.setattr(signing.hmac, "compare_digest", spy)
     headers = signed_headers(APP_KEY, APP_SECRET, BODY, NOW)
 
     # When a push is verified
@@ -201,8 +190,8 @@ def test_the_in_memory_nonce_store_forgets_a_nonce_after_it_expires() -> None:
 
     assert store.remember("n", NOW + timedelta(seconds=300))
     assert not store.remember("n", NOW + timedelta(seconds=300))
-    clock.moment = NOW + timedelta(seconds=301)
-    assert store.remember("n", clock.moment + timedelta(seconds=300))
+    later = clock.advance(seconds=301)
+    assert store.remember("n", later + timedelta(seconds=300))
 
 
 # --- IP allow-list -------------------------------------------------------------------------------
@@ -478,9 +467,9 @@ def test_answer_replies_use_the_contract_fields(topic: PushTopic, answer: Any, d
 
 
 def test_reply_statuses() -> None:
-    assert reply_status(onewarehouse.unauthorized_reply("signature does not match")) == 401
+    assert reply_status(wire.unauthorized_reply("signature does not match")) == 401
     assert reply_status(malformed_reply("items[0].qty", "must be > 0")) == 400
-    assert reply_status(onewarehouse.refusal_reply(40902, "already pushed")) == 200
+    assert reply_status(wire.refusal_reply(40902, "already pushed")) == 200
     assert malformed_reply("items[0].qty", "must be > 0")["msg"] == "items[0].qty: must be > 0"
 
 

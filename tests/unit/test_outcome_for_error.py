@@ -5,6 +5,7 @@ import pytest
 from proxyhub.errors import ConcurrentUpdateError, ConflictError, SystemConfigurationError
 from proxyhub.proxy.ports import BusinessRejection, PermanentProxyError, TransientProxyError
 from proxyhub.tasks.outcomes import FailedPermanent, FailedTransient, outcome_for_error
+from proxyhub.upstream.ports import TransientUpstreamError, UpstreamConfigurationError, UpstreamRejection
 
 pytestmark = pytest.mark.unit
 
@@ -23,6 +24,19 @@ pytestmark = pytest.mark.unit
         (
             SystemConfigurationError("bad password"),
             FailedPermanent("System configuration error: bad password"),
+        ),
+        # Upstream platforms' errors share the vendor base: the same rule, one mapper.
+        (
+            TransientUpstreamError("OneWarehouse answered HTTP 502"),
+            FailedTransient("OneWarehouse answered HTTP 502"),
+        ),
+        (
+            UpstreamRejection("OneWarehouse refused: already shipped", "state"),
+            FailedPermanent("OneWarehouse refused: already shipped"),
+        ),
+        (
+            UpstreamConfigurationError("no OneWarehouse API at this address"),
+            FailedPermanent("System configuration error: no OneWarehouse API at this address"),
         ),
     ],
 )

@@ -4,8 +4,8 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from fakes import ROUTE, START, EngineKit, engine_kit
 
+from fakes import ROUTE, START, EngineKit, engine_kit
 from proxyhub.errors import ConflictError, NotFoundError, SystemConfigurationError
 from proxyhub.models.tasks import BusinessType, Task, TaskStatus, TaskType, Trigger
 from proxyhub.proxy.ports import TransientProxyError

@@ -4,10 +4,8 @@ Once started, this process's environment points boto3 and PynamoDB at moto and h
 deployed functions' environment variables, so handlers run here exactly as configured in AWS.
 """
 
-import functools
 import logging
 import os
-import sys
 import tomllib
 import warnings
 from pathlib import Path
@@ -17,6 +15,7 @@ import boto3
 import httpx
 from moto.server import ThreadedMotoServer
 
+from proxyhub import wiring
 from proxyhub_dev.local.deploy import DeployedStack, deploy_template
 from proxyhub_dev.local.direct_resources import SCHEDULE, SCHEDULE_GROUP
 from proxyhub_dev.local.invoker import DeployedFunction
@@ -204,14 +203,8 @@ class _EnvironmentOverlay:
 
 
 def _forget_cached_services() -> None:
-    """Settings and services are cached per container in module-level `lru_cache`s; a new stack is a
-    new container, so every such cache in the application goes, whichever module composes what."""
-    for name, module in list(sys.modules.items()):
-        if not name.startswith("proxyhub.") or name.startswith("proxyhub_dev.local"):
-            continue
-        for value in list(vars(module).values()):
-            if isinstance(value, functools._lru_cache_wrapper):
-                value.cache_clear()
+    """A new stack is a new Lambda container: the composition root and the settings are built afresh."""
+    wiring.reset()
 
 
 class _DropSkippedResourceNotices(logging.Filter):

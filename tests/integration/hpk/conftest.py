@@ -4,18 +4,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from proxyhub.adapters.hpk import HpkClient, forget_cached_tokens
+from fakes import ListRequestLogSink
+from proxyhub.adapters.hpk.client import HpkClient
 from proxyhub.proxy.ports import ProxyConnection
-from proxyhub.request_log import ListRequestLogSink
 from proxyhub_dev.simulators.hpk import DEFAULT_ACCOUNT, DEFAULT_PASSWORD, HpkSimulator, HpkSimulatorControl
-
-
-@pytest.fixture(autouse=True)
-def _fresh_token_cache() -> Iterator[None]:
-    """The token cache is process-wide on purpose; tests must not see each other's tokens."""
-    forget_cached_tokens()
-    yield
-    forget_cached_tokens()
 
 
 @pytest.fixture

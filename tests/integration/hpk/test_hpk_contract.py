@@ -14,7 +14,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 
-from proxyhub.adapters.hpk import HpkClient, parse_hpk_callback, verify_hpk_callback
+from fakes import ListRequestLogSink
+from proxyhub.adapters.hpk.client import HpkClient
+from proxyhub.adapters.hpk.signing import verify_hpk_callback
+from proxyhub.adapters.hpk.wire import status_callback_from_wire
 from proxyhub.proxy.ports import (
     BusinessRejection,
     InboundRequest,
@@ -31,7 +34,6 @@ from proxyhub.proxy.ports import (
     ProxyWarehouseClient,
     TransientProxyError,
 )
-from proxyhub.request_log import ListRequestLogSink
 from proxyhub.settings import Settings
 from proxyhub_dev.simulators.hpk import DEFAULT_PASSWORD, HpkSimulator, HpkSimulatorControl
 
@@ -772,8 +774,8 @@ def test_status_callbacks_are_signed_with_the_callback_secret(
     assert verify_hpk_callback(secret, outbound_body, outbound_signature)
     assert not verify_hpk_callback("other-secret", inbound_body, inbound_signature)
     assert not verify_hpk_callback(secret, inbound_body.replace(b"IB-1", b"IB-2"), inbound_signature)
-    inbound_event = parse_hpk_callback(inbound_body)
-    outbound_event = parse_hpk_callback(outbound_body)
+    inbound_event = status_callback_from_wire(inbound_body)
+    outbound_event = status_callback_from_wire(outbound_body)
     assert (
         inbound_event.kind,
         inbound_event.proxy_order_no,

@@ -20,8 +20,10 @@ from typing import Any
 
 import pytest
 
-from proxyhub.adapters.onewarehouse import (
-    OneWarehouseClient,
+from fakes import ListRequestLogSink
+from proxyhub.adapters.onewarehouse.client import OneWarehouseClient
+from proxyhub.adapters.onewarehouse.signing import verify_push
+from proxyhub.adapters.onewarehouse.wire import (
     answer_reply,
     malformed_reply,
     ok_reply,
@@ -29,9 +31,7 @@ from proxyhub.adapters.onewarehouse import (
     reply_status,
     topic_for_path,
     unauthorized_reply,
-    verify_push,
 )
-from proxyhub.request_log import ListRequestLogSink
 from proxyhub.settings import Settings
 from proxyhub.upstream.ports import (
     InboundReceipt,

@@ -205,6 +205,22 @@ def _batch_item(delta: StockDelta) -> LedgerBatchItem:
     return LedgerBatchItem(_ledger_pk(delta.key.gwms_warehouse_code), _batch_sk(delta.key))
 
 
+def ledger_batch_item(batch: LedgerBatch) -> LedgerBatchItem:
+    """The item of a batch as the ledger stores it, for bulk loads (the inventory benchmark's seed)."""
+    key = batch.key
+    return LedgerBatchItem(
+        _ledger_pk(key.gwms_warehouse_code),
+        _batch_sk(key),
+        gsku=key.gsku,
+        inventory_type=key.inventory_type,
+        proxy_inbound_no=key.proxy_inbound_no,
+        local_inbound_no=key.local_inbound_no,
+        inbound_at=to_iso(key.inbound_at),
+        location=batch.location,
+        quantity=batch.quantity,
+    )
+
+
 def _add_actions(delta: StockDelta, stamp: str) -> list[Action]:
     key = delta.key
     return [

@@ -258,10 +258,12 @@ class TransientUpstreamError(UpstreamError, TransientVendorError):
 
 class UpstreamRejection(UpstreamError):  # noqa: N818 - the platform's answer, not a failure of ours
     """The platform refuses this call, e.g. the waybill of an order already shipped; a retry cannot help.
-    The adapter words `reason` for operators, naming the platform."""
+    `reason` is the platform's own text; `message` (by default the reason) says who refused."""
 
-    def __init__(self, reason: str, kind: UpstreamRejectionKind, code: int | None = None) -> None:
-        super().__init__(reason)
+    def __init__(
+        self, reason: str, kind: UpstreamRejectionKind, code: int | None = None, *, message: str | None = None
+    ) -> None:
+        super().__init__(message or reason)
         self.reason = reason
         self.kind = kind
         self.code = code

@@ -16,7 +16,7 @@ import ipaddress
 import json
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any, assert_never
 
 from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
@@ -188,11 +188,13 @@ class PushService:
         try:
             parsed = self._codec.parse(push.topic, push.raw_body)
             action = self._action_for(parsed, connection)
-            reply = self._answers.answer(
+            # Remembered as plain JSON: a repeat gets back what the first push was answered.
+            remembered = self._answers.answer(
                 _answer_key(push, connection),
-                lambda: self._codec.answered(push.topic, _refusing(action)),
+                lambda: asdict(self._codec.answered(push.topic, _refusing(action))),
                 lambda_context,
             )
+            reply = PushReply(**remembered)
         except MalformedPushError as error:
             return _Handled(
                 self._codec.malformed(error.field, error.message), _joined(note, str(error)), parsed

@@ -411,7 +411,9 @@ def error_for_envelope(envelope: OneWarehouseEnvelope) -> UpstreamError:
         case 40401:
             return UpstreamRejection(f"OneWarehouse: {message}", kind="not_found", code=envelope.code)
         case 40902:
-            return UpstreamRejection(f"OneWarehouse refused: {message}", kind="state", code=envelope.code)
+            return UpstreamRejection(
+                message, kind="state", code=envelope.code, message=f"OneWarehouse refused: {message}"
+            )
         case 400 | 40001:
             return UpstreamRejection(
                 f"OneWarehouse rejected the data: {message}", kind="invalid", code=envelope.code
