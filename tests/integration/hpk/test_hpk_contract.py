@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from fakes import ListRequestLogSink
-from proxyhub.adapters.hpk.client import HpkClient
+from proxyhub.adapters.hpk.client import HpkClient, HpkClientFactory
 from proxyhub.adapters.hpk.signing import verify_hpk_callback
 from proxyhub.adapters.hpk.wire import status_callback_from_wire
 from proxyhub.proxy.ports import (
@@ -527,6 +527,22 @@ def test_token_is_reused_until_60_seconds_before_expiry(
         "auth/token",
         "products/upsert",
     ]
+
+
+def test_clients_of_one_factory_share_the_token_so_a_warm_lambda_logs_in_once(
+    hpk_connection: ProxyConnection, request_log: ListRequestLogSink
+) -> None:
+    # Given two runs of a warm Lambda, each opening its own client from the container's factory
+    factory = HpkClientFactory(Settings())
+    for sku in ("SKU-1", "SKU-2"):
+        with factory(hpk_connection, request_log) as client:
+            client.upsert_product(product(sku))
+
+    # Then HPK saw one login, and a factory of a new container logs in afresh
+    assert api_calls(request_log).count("auth/token") == 1
+    with HpkClientFactory(Settings())(hpk_connection, request_log) as client:
+        client.upsert_product(product("SKU-3"))
+    assert api_calls(request_log).count("auth/token") == 2
 
 
 def test_expired_token_is_renewed_once_and_the_call_repeated(request_log: ListRequestLogSink) -> None:
