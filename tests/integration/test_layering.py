@@ -16,7 +16,10 @@ LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 FORBIDDEN_IMPORTS = {
     "a use case reaches for DynamoDB": ("orders/service.py", "import proxyhub.dal.order_repository"),
     "the engine wires itself": ("tasks/engine.py", "import proxyhub.wiring"),
-    "a use case reads a vendor's wire format": ("upstream/pushes.py", "import proxyhub.adapters.onewarehouse.wire"),
+    "a use case reads a vendor's wire format": (
+        "upstream/pushes.py",
+        "import proxyhub.adapters.onewarehouse.wire",
+    ),
     "a status callback parsed in the domain": ("orders/callbacks.py", "import proxyhub.adapters.hpk.wire"),
     "the domain calls AWS itself": ("inventory/service.py", "import boto3"),
     "the domain calls HTTP itself": ("skus/sync.py", "import httpx"),

@@ -11,7 +11,7 @@ from pathlib import Path
 from proxyhub_dev.local.direct_resources import STATE_MACHINE
 from proxyhub_dev.local.runner import LocalServices, run_local_stack
 from proxyhub_dev.local.stack import LocalStack
-from proxyhub_dev.local.template import DEFAULT_TEMPLATE_PATH
+from proxyhub_dev.local.template import DEFAULT_CONSOLE_DIR, DEFAULT_TEMPLATE_PATH
 from proxyhub_dev.local.timescale import scaled_wait
 
 LOG_FORMAT = "%(asctime)s [local] %(message)s"
@@ -31,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
             onewarehouse_port=None if args.no_simulators else args.onewarehouse_port,
             time_scale=args.time_scale,
             template_path=args.template,
+            console_dir=args.console_dir,
         ) as services:
             print(_banner(services), flush=True)
             while not stop_requested.wait(0.5):
@@ -57,6 +58,9 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--template", type=Path, default=DEFAULT_TEMPLATE_PATH, help="the SAM template to deploy"
     )
+    parser.add_argument(
+        "--console-dir", type=Path, default=DEFAULT_CONSOLE_DIR, help="the operator console's build"
+    )
     return parser.parse_args(argv)
 
 
@@ -79,6 +83,7 @@ def _banner(services: LocalServices) -> str:
     lines = [
         f"Local stack {stack.stack_name!r} is up (template {stack.template.path})",
         f"  API            {services.api_url}  ({len(routes)} routes, payload 2.0; IAM auth not enforced)",
+        f"  Console        {_console_line(services)}",
         f"  AWS (moto)     {services.moto_url}  (aws --endpoint-url {services.moto_url} ...)",
         f"  HPK simulator  {_hpk_line(services)}",
         f"  OneWarehouse   {_onewarehouse_line(services)}",
@@ -90,6 +95,12 @@ def _banner(services: LocalServices) -> str:
         "Try it: make demo (another terminal). Ctrl-C stops everything.",
     ]
     return "\n".join(lines)
+
+
+def _console_line(services: LocalServices) -> str:
+    if not services.console.available:
+        return "not built (make run builds it; or cd console && npm ci && npm run build)"
+    return f"{services.console_url}  (same origin as the API)"
 
 
 def _hpk_line(services: LocalServices) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
 from proxyhub_dev.local.deploy import MOTO_ACCOUNT_ID
@@ -37,6 +37,14 @@ _TEXT_TYPES = re.compile(
 )
 
 Invoke = Callable[[str, dict[str, Any]], Any]
+
+
+class StaticFiles(Protocol):
+    """Files served beside the API on the same origin (the operator console)."""
+
+    def serves(self, method: str, path: str) -> bool: ...
+
+    def response_for(self, path: str) -> "HttpResponse": ...
 
 
 @dataclass(frozen=True)
@@ -156,10 +164,16 @@ class LocalHttpApi:
     """Serves the routes on 127.0.0.1, calling each route's function synchronously."""
 
     def __init__(
-        self, routes: Iterable[HttpRoute], invoke: Invoke, host: str = "127.0.0.1", port: int = 3000
+        self,
+        routes: Iterable[HttpRoute],
+        invoke: Invoke,
+        host: str = "127.0.0.1",
+        port: int = 3000,
+        static: "StaticFiles | None" = None,
     ) -> None:
         self._table = RouteTable(routes)
         self._invoke = invoke
+        self._static = static
         self._server = ThreadingHTTPServer((host, port), _handler_class(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, name="local-http-api", daemon=True)
@@ -179,6 +193,8 @@ class LocalHttpApi:
 
     def handle(self, request: HttpRequest) -> HttpResponse:
         path = urlsplit(request.target).path
+        if self._static is not None and self._static.serves(request.method, path):
+            return self._static.response_for(path)
         matched = self._table.match(request.method, path)
         if matched is None:
             return json_response(404, "Not Found")

@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING
 import boto3
 
 from proxyhub.settings import Settings
+from proxyhub_dev.local.console import ConsoleFiles
 from proxyhub_dev.local.gateway import LocalHttpApi
 from proxyhub_dev.local.invoker import LocalInvoker, route_lambda_invokes_to
 from proxyhub_dev.local.scheduler import SchedulerEmulator
 from proxyhub_dev.local.stack import LOCALHOST, LocalStack
 from proxyhub_dev.local.stepfunctions import compress_state_machine_waits, stop_running_executions
-from proxyhub_dev.local.template import DEFAULT_TEMPLATE_PATH, SamTemplate
+from proxyhub_dev.local.template import DEFAULT_CONSOLE_DIR, DEFAULT_TEMPLATE_PATH, SamTemplate
 
 if TYPE_CHECKING:
     from proxyhub_dev.simulators.hpk import HpkSimulator
@@ -46,10 +47,15 @@ class LocalServices:
     hpk: "HpkSimulator | None"
     hpk_callbacks: HpkCallbacks | None
     onewarehouse: "OneWarehouseSimulator | None"
+    console: ConsoleFiles
 
     @property
     def api_url(self) -> str:
         return self.api.base_url
+
+    @property
+    def console_url(self) -> str:
+        return f"{self.api.base_url}/console/"
 
     @property
     def moto_url(self) -> str:
@@ -73,6 +79,7 @@ def run_local_stack(
     onewarehouse_port: int | None = 0,
     time_scale: float | None = None,
     template_path: Path = DEFAULT_TEMPLATE_PATH,
+    console_dir: Path = DEFAULT_CONSOLE_DIR,
 ) -> Iterator[LocalServices]:
     """Port 0 picks a free port; a simulator port of None leaves that simulator out.
 
@@ -90,7 +97,10 @@ def run_local_stack(
         running.callback(route_lambda_invokes_to(invoker))
         running.callback(compress_state_machine_waits(scale))
         running.callback(stop_running_executions)
-        api = LocalHttpApi(stack.template.http_routes(), invoker.invoke, host=LOCALHOST, port=api_port)
+        console = ConsoleFiles(console_dir)
+        api = LocalHttpApi(
+            stack.template.http_routes(), invoker.invoke, host=LOCALHOST, port=api_port, static=console
+        )
         api.start()
         running.callback(api.stop)
         scheduler = SchedulerEmulator(invoker, stack.schedule_group_names, scale)
@@ -103,7 +113,9 @@ def run_local_stack(
         onewarehouse = None if onewarehouse_port is None else _start_onewarehouse(onewarehouse_port, api)
         if onewarehouse is not None:
             running.callback(onewarehouse.stop)
-        yield LocalServices(stack, invoker, api, scheduler, hpk, callbacks if hpk else None, onewarehouse)
+        yield LocalServices(
+            stack, invoker, api, scheduler, hpk, callbacks if hpk else None, onewarehouse, console
+        )
 
 
 def _hpk_callbacks(stack: LocalStack, api_url: str) -> HpkCallbacks | None:

@@ -9,7 +9,10 @@ from typing import Any
 from samtranslator.yaml_helper import yaml_parse
 
 # layers/common/proxyhub_dev/local/template.py -> the repository root holds template.yaml.
-DEFAULT_TEMPLATE_PATH = Path(__file__).resolve().parents[3] / "template.yaml"
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
+DEFAULT_TEMPLATE_PATH = PROJECT_ROOT / "template.yaml"
+# The operator console's build (npm run build in console/), served at /console/ beside the API.
+DEFAULT_CONSOLE_DIR = PROJECT_ROOT / "console" / "dist"
 
 SERVERLESS_FUNCTION = "AWS::Serverless::Function"
 DEFAULT_ROUTE = "$default"
