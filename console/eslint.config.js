@@ -18,6 +18,11 @@ export default tseslint.config(
     },
   },
   {
+    // Test helpers are never hot-reloaded.
+    files: ['src/test/**', '**/*.test.{ts,tsx}'],
+    rules: { 'react-refresh/only-export-components': 'off' },
+  },
+  {
     files: ['*.config.{js,ts}'],
     languageOptions: { globals: globals.node },
   },

@@ -121,9 +121,10 @@ export function SyncInventoryButton({ mapping, onSync }: { mapping: WarehouseMap
     </Button>
   );
   if (mapping.complete) return button;
+  // The hover reaches the tooltip through a wrapper, as a disabled button's own handlers never run.
   return (
     <Tooltip title={`Inventory sync cannot be triggered: ${missingLocationTexts(mapping).join('; ')}`}>
-      {button}
+      <span className="disabled-action">{button}</span>
     </Tooltip>
   );
 }
