@@ -1,0 +1,253 @@
+"""In-memory stand-ins for the order flows' ports: the order store, the stock ledger, the cancel backoff
+and an observer that records what it was told.
+
+They keep the contracts of `proxyhub.dal.order_repository` and `proxyhub.dal.ledger_repository`:
+orders round-trip through their JSON document, every save is conditional on the version read, and a
+stock change is applied once per effect id, together with what moves with it (the order's save, the
+adjustment record).
+"""
+
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from proxyhub.clock import from_iso, to_iso
+from proxyhub.errors import ConcurrentUpdateError
+from proxyhub.models.inventory import BatchKey, Correction, LedgerBatch, StockDelta
+from proxyhub.models.orders import Order, OrderKind, StoredOrder
+from proxyhub.proxy.ports import Label
+from proxyhub.request_log import RequestLogSink
+
+
+@dataclass(frozen=True)
+class _OrderRow:
+    document: str
+    version: int
+    fingerprint: str
+
+    def stored(self) -> StoredOrder:
+        return StoredOrder(Order.model_validate_json(self.document), self.version, self.fingerprint)
+
+
+class InMemoryOrderStore:
+    """The `OrderStore` port: conditional insert, version-checked saves, JSON round trip like DynamoDB."""
+
+    def __init__(self) -> None:
+        self._rows: dict[tuple[OrderKind, str], _OrderRow] = {}
+        self._lock = threading.RLock()
+        # Every successful write, in order: tests assert "nothing was written" with it.
+        self.writes: list[tuple[str, str]] = []
+
+    def find(self, kind: OrderKind, order_no: str) -> StoredOrder | None:
+        row = self._rows.get((kind, order_no))
+        return row.stored() if row else None
+
+    def insert(self, order: Order, fingerprint: str) -> StoredOrder | None:
+        with self._lock:
+            key = (order.kind, order.order_no)
+            if key in self._rows:
+                return None
+            self._rows[key] = _OrderRow(order.model_dump_json(), 1, fingerprint)
+            self.writes.append(("insert", order.order_no))
+            return self._rows[key].stored()
+
+    def save(self, stored: StoredOrder, order: Order, fingerprint: str | None = None) -> StoredOrder:
+        with self._lock:
+            self.require_version(stored, order)
+            kept = fingerprint or stored.fingerprint
+            self._rows[(order.kind, order.order_no)] = _OrderRow(
+                order.model_dump_json(), stored.version + 1, kept
+            )
+            self.writes.append(("save", order.order_no))
+            return self._rows[(order.kind, order.order_no)].stored()
+
+    def delete(self, kind: OrderKind, order_no: str) -> None:
+        with self._lock:
+            self._rows.pop((kind, order_no), None)
+            self.writes.append(("delete", order_no))
+
+    def require_version(self, stored: StoredOrder, order: Order) -> None:
+        """Raises like the DynamoDB condition `version = :read` (a missing order fails it too)."""
+        current = self._rows.get((order.kind, order.order_no))
+        if current is None or current.version != stored.version:
+            raise ConcurrentUpdateError(f"Order {order.order_no} changed meanwhile")
+
+    # ------------------------------------------------------------ test helpers
+
+    def order(self, kind: OrderKind, order_no: str) -> Order:
+        stored = self.find(kind, order_no)
+        assert stored is not None, f"no {kind.value} order {order_no}"
+        return stored.order
+
+    def all_orders(self) -> list[Order]:
+        return [row.stored().order for row in self._rows.values()]
+
+
+def _normalised(key: BatchKey) -> BatchKey:
+    """The key as the ledger table gives it back: the inbound time through its ISO sort key."""
+    return BatchKey(
+        gwms_warehouse_code=key.gwms_warehouse_code,
+        gsku=key.gsku,
+        inventory_type=key.inventory_type,
+        proxy_inbound_no=key.proxy_inbound_no,
+        local_inbound_no=key.local_inbound_no,
+        inbound_at=from_iso(to_iso(key.inbound_at)),
+    )
+
+
+class InMemoryStockLedger:
+    """Both ledger ports (the flows' `StockLedger` and inventory sync's `InventoryLedger`).
+
+    Like `DynamoStockLedger`: batches are keyed by warehouse and `BatchKey.sort_key()` and never deleted
+    (a batch at 0 stays listed); a delta sets the batch's location; each effect id applies once, and
+    when it was applied before nothing else happens either (no order save, no adjustment record).
+    """
+
+    def __init__(self, orders: InMemoryOrderStore | None = None) -> None:
+        self._orders = orders
+        self._batches: dict[tuple[str, str], LedgerBatch] = {}
+        self._lock = threading.RLock()
+        self.effects: list[str] = []
+        # task id → block id → the corrections recorded in that block
+        self.adjustments: dict[str, dict[str, list[Correction]]] = {}
+
+    # ------------------------------------------------------------ StockLedger
+
+    def apply_with_order(
+        self, effect_id: str, deltas: Sequence[StockDelta], now: datetime, stored: StoredOrder, changed: Order
+    ) -> bool:
+        assert self._orders is not None, "this ledger was built without the order store"
+        with self._lock:
+            if effect_id in self.effects:
+                return False
+            self._orders.require_version(stored, changed)
+            self._add(deltas)
+            self._orders.save(stored, changed)
+            self.effects.append(effect_id)
+            return True
+
+    def batches(self, gwms_warehouse_code: str, gsku: str | None = None) -> Iterator[LedgerBatch]:
+        """In key order: by GSKU, then type, inbound numbers and inbound time."""
+        prefix = f"{gsku}#" if gsku else ""
+        held = [
+            batch
+            for (warehouse, sort_key), batch in sorted(self._batches.items())
+            if warehouse == gwms_warehouse_code and sort_key.startswith(prefix)
+        ]
+        yield from held
+
+    # ------------------------------------------------------------ InventoryLedger
+
+    def find_batches(self, keys: Iterable[BatchKey]) -> dict[BatchKey, LedgerBatch]:
+        found: dict[BatchKey, LedgerBatch] = {}
+        for key in keys:
+            batch = self._batches.get((key.gwms_warehouse_code, key.sort_key()))
+            if batch is not None:
+                found[key] = batch
+        return found
+
+    def apply_corrections(
+        self,
+        effect_id: str,
+        corrections: Sequence[Correction],
+        now: datetime,
+        *,
+        task_id: str,
+        block_id: str,
+        gwms_warehouse_code: str,
+    ) -> bool:
+        with self._lock:
+            if effect_id in self.effects:
+                return False
+            self._add([correction.stock_delta() for correction in corrections])
+            # The record's key is (task, block): writing a block again replaces it, as an update does.
+            self.adjustments.setdefault(task_id, {})[block_id] = [
+                Correction(_normalised(c.key), c.location, c.before, c.after) for c in corrections
+            ]
+            self.effects.append(effect_id)
+            return True
+
+    def corrections_of(self, task_id: str) -> Iterator[Correction]:
+        for _block_id, corrections in sorted(self.adjustments.get(task_id, {}).items()):
+            yield from corrections
+
+    # ------------------------------------------------------------ shared
+
+    def _add(self, deltas: Iterable[StockDelta]) -> None:
+        for delta in deltas:
+            key = _normalised(delta.key)
+            item_key = (key.gwms_warehouse_code, key.sort_key())
+            before = self._batches.get(item_key)
+            quantity = (before.quantity if before else 0) + delta.delta
+            self._batches[item_key] = LedgerBatch(key=key, location=delta.location, quantity=quantity)
+
+    # ------------------------------------------------------------ test helpers
+
+    def put_batch(self, key: BatchKey, location: str, quantity: int) -> None:
+        """Test setup: stock that is already there, on any location."""
+        normalised = _normalised(key)
+        self._batches[(key.gwms_warehouse_code, key.sort_key())] = LedgerBatch(normalised, location, quantity)
+
+    def quantity(self, key: BatchKey) -> int | None:
+        batch = self._batches.get((key.gwms_warehouse_code, key.sort_key()))
+        return batch.quantity if batch else None
+
+    def stock(self, gwms_warehouse_code: str) -> list[tuple[str, str, str, str, int]]:
+        """(GSKU, inventory type, proxy inbound no, location, quantity) per batch, in key order."""
+        return [
+            (b.key.gsku, b.key.inventory_type, b.key.proxy_inbound_no, b.location, b.quantity)
+            for b in self.batches(gwms_warehouse_code)
+        ]
+
+
+class RecordingCancelBackoff:
+    """The `CancelBackoff` port: records each start instead of starting a state machine."""
+
+    def __init__(self) -> None:
+        self.started: list[tuple[str, list[int]]] = []
+        self.fail = False
+
+    def start(self, task_id: str, waits: Sequence[int]) -> str:
+        if self.fail:
+            raise RuntimeError("Step Functions throttled")
+        if any(started == task_id for started, _ in self.started):
+            # An execution name is unique per cancel task: a second start fails, as in Step Functions.
+            raise RuntimeError(f"ExecutionAlreadyExists: cancel-{task_id}")
+        self.started.append((task_id, list(waits)))
+        return f"arn:aws:states:us-east-1:123456789012:execution:cancel-backoff:cancel-{task_id}"
+
+
+class RecordingObserver:
+    """The `OrderObserver` port: hands out a label for outbound pushes and records what it hears.
+
+    `fail_label`, `fail_put_away` and `fail_shipped` raise once each, like an upstream that is briefly
+    unreachable."""
+
+    def __init__(self, label: Label | None = None) -> None:
+        self.label = label
+        self.labels_asked: list[str] = []
+        self.put_away: list[str] = []
+        self.shipped: list[str] = []
+        self.fail_label: Exception | None = None
+        self.fail_put_away: Exception | None = None
+        self.fail_shipped: Exception | None = None
+
+    def label_for(self, order: Order, sink: RequestLogSink) -> Label | None:
+        self.labels_asked.append(order.order_no)
+        if self.fail_label is not None:
+            error, self.fail_label = self.fail_label, None
+            raise error
+        return self.label
+
+    def on_put_away(self, order: Order) -> None:
+        self.put_away.append(order.order_no)
+        if self.fail_put_away is not None:
+            error, self.fail_put_away = self.fail_put_away, None
+            raise error
+
+    def on_shipped(self, order: Order) -> None:
+        self.shipped.append(order.order_no)
+        if self.fail_shipped is not None:
+            error, self.fail_shipped = self.fail_shipped, None
+            raise error
