@@ -8,7 +8,11 @@ VENV := .venv
 VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv run test lint typecheck unit integration e2e demo validate build clean bench
+.PHONY: venv run test lint typecheck unit integration e2e demo validate build clean bench \
+	console console-types console-check deploy
+CONSOLE_DEPS := console/node_modules/.package-lock.json
+CONSOLE_SOURCES := $(shell find console/src console/public -type f 2>/dev/null) \
+	console/index.html console/vite.config.ts console/package.json $(wildcard console/tsconfig*.json)
 
 venv: $(STAMP)
 
@@ -20,8 +24,28 @@ $(STAMP): pyproject.toml dev/pyproject.toml layers/common/requirements.txt
 	$(VPY) -m pip install -q -e '.[dev]' -e ./dev
 	@touch $(STAMP)
 
-run: venv
+run: venv console
 	$(VPY) -m proxyhub_dev.local
+
+# The operator console: npm ci from the committed lockfile, built again when its sources change.
+$(CONSOLE_DEPS): console/package-lock.json
+	cd console && npm ci --no-audit --no-fund
+	@touch $@
+
+console/dist/index.html: $(CONSOLE_DEPS) $(CONSOLE_SOURCES)
+	cd console && npm run build
+
+console: console/dist/index.html
+
+# The console's API types come from the backend's own OpenAPI document.
+console-types: venv $(CONSOLE_DEPS)
+	$(VPY) -m proxyhub_dev.openapi > console/openapi.json
+	cd console && npm run gen:api
+
+# Stale types fail: regenerated, they must be what is committed.
+console-check: console-types
+	git diff --exit-code -- console/openapi.json console/src/api/schema.d.ts
+	cd console && npm run lint && npm run typecheck && npm test
 
 demo: venv
 	$(VPY) -m proxyhub_dev.local.demo
@@ -34,7 +58,7 @@ lint: venv
 typecheck: venv
 	$(VENV)/bin/mypy
 
-test: lint typecheck
+test: lint typecheck console-check console
 	$(VPY) -m pytest -q
 
 validate: venv
@@ -48,6 +72,12 @@ build: venv
 	@# The layer ships the proxyhub package only: the local stack and the simulators stay in dev/.
 	@if find .aws-sam/build/CommonLayer/python -path '*proxyhub*' \( -name local -o -name simulators -o -name 'proxyhub_dev*' \) | grep .; then \
 		echo "development code found in the built Lambda layer" >&2; exit 1; fi
+
+# ENV names a samconfig.toml environment.
+ENV ?= default
+deploy: build console
+	$(VENV)/bin/sam deploy --config-env $(ENV)
+	$(VPY) -m proxyhub_dev.deploy_console --config-env $(ENV)
 
 bench: venv
 	$(VPY) bench/inventory_sync.py

@@ -29,6 +29,11 @@ _OUTPUT_PREFIX = "LocalDirectResource"
 
 # moto's `Ref` of these types returns its internal object instead of the value AWS documents.
 _REF_IS_PROPERTY = {"AWS::Events::EventBus": "Name"}
+# The edge in front of the console: the local gateway serves the console itself, on the API's origin.
+# Resources that refer to these (the bucket policy naming the distribution) and outputs go with them.
+_REPLACED_BY_THE_GATEWAY = frozenset(
+    {"AWS::CloudFront::Distribution", "AWS::CloudFront::Function", "AWS::CloudFront::OriginAccessControl"}
+)
 
 
 @dataclass(frozen=True)
@@ -51,7 +56,7 @@ class _BundledPolicies:
 def deploy_template(template: SamTemplate, stack_name: str, region: str) -> DeployedStack:
     """Needs AWS_ENDPOINT_URL and credentials pointing at moto (LocalStack sets them)."""
     variables = {**pseudo_parameters(stack_name, region, MOTO_ACCOUNT_ID), **template.parameter_defaults()}
-    cloudformation = _translate(_package(template, _upload_placeholder_code()))
+    cloudformation = _without_edge(_translate(_package(template, _upload_placeholder_code())))
     ref_fixes = _moto_ref_fixes(cloudformation, variables)
     cloudformation = substitute_references(cloudformation, ref_fixes)
     direct = plan_direct_resources(cloudformation["Resources"], variables)
@@ -110,6 +115,36 @@ def _package(template: SamTemplate, code_location: str) -> dict[str, Any]:
 
 def _translate(document: dict[str, Any]) -> dict[str, Any]:
     return dict(transform(document, {}, _BundledPolicies()))
+
+
+def _without_edge(cloudformation: dict[str, Any]) -> dict[str, Any]:
+    resources = dict(cloudformation["Resources"])
+    removed = {logical_id for logical_id, r in resources.items() if r["Type"] in _REPLACED_BY_THE_GATEWAY}
+    while True:
+        referring = {logical_id for logical_id in resources if _refers_to(resources[logical_id], removed)}
+        if referring <= removed:
+            break
+        removed |= referring
+    outputs = {
+        name: output
+        for name, output in cloudformation.get("Outputs", {}).items()
+        if not _refers_to(output, removed)
+    }
+    kept = {logical_id: r for logical_id, r in resources.items() if logical_id not in removed}
+    return {**cloudformation, "Resources": kept, "Outputs": outputs}
+
+
+def _refers_to(node: Any, logical_ids: set[str]) -> bool:
+    """Whether a Ref, GetAtt or Sub in `node` names one of `logical_ids`."""
+    text = json.dumps(node)
+    return any(
+        f'"Ref": "{logical_id}"' in text
+        or f'"Fn::GetAtt": ["{logical_id}"' in text
+        or f'"Fn::GetAtt": "{logical_id}.' in text
+        or f"${{{logical_id}}}" in text
+        or f"${{{logical_id}." in text
+        for logical_id in logical_ids
+    )
 
 
 def _moto_ref_fixes(cloudformation: dict[str, Any], variables: dict[str, Any]) -> dict[str, str]:
