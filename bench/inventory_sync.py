@@ -342,18 +342,16 @@ def location_of(inventory_type: str) -> str:
 # ---------------------------------------------------------------- the sync
 
 
-class TimedRequestLog:
+class TimedRequestLog(DynamoRequestLogStore):
     """The engine's request-log store, also adding up how long the HPK calls took."""
 
-    def __init__(self, inner: DynamoRequestLogStore) -> None:
-        self._inner = inner
-        self.calls = 0
-        self.milliseconds = 0
+    calls = 0
+    milliseconds = 0
 
     def record(self, entry: RequestLogRecord) -> None:
         self.calls += 1
         self.milliseconds += entry.duration_ms
-        self._inner.record(entry)
+        super().record(entry)
 
 
 def bench_components(hpk_log: TimedRequestLog) -> Container:
@@ -389,12 +387,12 @@ class QuietMappingSchedules:
 
 def run_sync(components: Container) -> tuple[Any, int]:
     """One sync task through the real engine and executor, run until it settles; (task, runs)."""
-    engine, tasks = components.task_engine, components.task_repository
+    engine = components.task_engine
     task = components.inventory_sync_service.start(SYSTEM, PROXY_WAREHOUSE)
     runs = 0
     while task.status is not TaskStatus.SUCCESS and runs < 20:
         engine.run_task(task.task_id, Trigger.SYNC_NOW)
-        task = tasks.get(task.task_id)
+        task = engine.get_task(task.task_id)
         runs += 1
     return task, runs
 
@@ -429,7 +427,7 @@ def main() -> None:
     stop_tracking_item_copies()
     with hpk_simulator_process() as base_url, mock_aws():
         create_aws_resources()
-        hpk_log = TimedRequestLog(DynamoRequestLogStore(get_settings(), SystemClock()))
+        hpk_log = TimedRequestLog(get_settings(), SystemClock())
         components = bench_components(hpk_log)
         started = time.perf_counter()
         seed_hpk(base_url, args.lines, args.skus, args.seed)

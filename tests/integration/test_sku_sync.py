@@ -1,7 +1,7 @@
 """SKU sync against the HPK simulator over real HTTP, with configuration on moto."""
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -10,7 +10,13 @@ from fakes import ListRequestLogSink, RecordingMappingSchedules
 from proxyhub.config.service import ConfigService
 from proxyhub.models.config import ProxySystemCreate, SkuInput
 from proxyhub.models.skus import SkuSyncStatus
-from proxyhub.proxy.ports import PermanentProxyError, TransientProxyError
+from proxyhub.proxy.ports import (
+    PermanentProxyError,
+    ProxyConnection,
+    ProxyWarehouseClient,
+    TransientProxyError,
+)
+from proxyhub.request_log import RequestLogSink
 from proxyhub.settings import Settings
 from proxyhub.skus.sync import SkuSyncFailedError, SkuSyncService
 from proxyhub.wiring.container import Container
@@ -152,10 +158,14 @@ class RejectingClient:
         raise PermanentProxyError("validation failed: barcode must be 13 digits", fields=["barcode"])
 
 
+def rejecting_client(connection: ProxyConnection, sink: RequestLogSink) -> ProxyWarehouseClient:
+    return cast(ProxyWarehouseClient, RejectingClient())
+
+
 def test_a_vendor_rejection_is_stored_with_the_vendors_message(components: Container, config) -> None:
     add_system(config, "http://127.0.0.1:9")
     config.put_sku("GSKU-MUG", COMPLETE_SKU)
-    components.proxy_client_factories = {"HPK": lambda connection, sink: RejectingClient()}
+    components.proxy_client_factories = {"HPK": rejecting_client}
 
     mapping = components.sku_sync.resync("HPK01", "GSKU-MUG", ListRequestLogSink())
 

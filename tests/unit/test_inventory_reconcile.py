@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -28,8 +29,8 @@ INBOUND_AT = datetime(2026, 5, 1, 9, 30, tzinfo=UTC)
 SNAPSHOT_AT = datetime(2026, 6, 4, 8, 0, tzinfo=UTC)
 
 
-def line(**overrides: object) -> SnapshotLine:
-    values: dict[str, object] = {
+def line(**overrides: Any) -> SnapshotLine:
+    values: dict[str, Any] = {
         "proxy_sku": "SKU-1",
         "gsku": "SKU-1",
         "local_sku": "L-1",

@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -23,7 +24,7 @@ def kit() -> EngineKit:
     return engine_kit()
 
 
-def create(kit: EngineKit, task_type: TaskType = TaskType.CREATE, **options: object) -> Task:
+def create(kit: EngineKit, task_type: TaskType = TaskType.CREATE, **options: Any) -> Task:
     return kit.engine.create_task(task_type, BusinessType.INBOUND, ROUTE, order_no="IN-1", **options)
 
 

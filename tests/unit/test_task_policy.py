@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -27,7 +28,7 @@ POLICY = TaskPolicy(max_consecutive_failures=5)
 NEEDS_SYNC_NOW = "Task needs manual handling; use Sync Now once the cause is fixed"
 
 
-def running_task(task_type: TaskType = TaskType.CREATE, **fields: object) -> Task:
+def running_task(task_type: TaskType = TaskType.CREATE, **fields: Any) -> Task:
     """A task as the engine hands it to the rules: claimed, the current run already counted."""
     task = Task(
         task_id="t1",
@@ -98,7 +99,7 @@ def test_every_task_type_has_a_polling_rule() -> None:
 )
 def test_status_rules(
     outcome: Outcome,
-    task_fields: dict[str, object],
+    task_fields: dict[str, Any],
     status: TaskStatus,
     summary: str,
     error: str | None,

@@ -50,7 +50,7 @@ class DynamoConnectionStore:
             app_key=item.app_key,
             api_base_url=item.api_base_url,
             verify_mode=item.verify_mode,
-            allowed_ips=tuple(item.allowed_ips or ()),
+            allowed_ips=tuple(str(entry) for entry in item.allowed_ips or ()),
             owner_map=dict(item.owner_map or {}),
             warehouse_map=dict(item.warehouse_map or {}),
             created_at=item.created_at,

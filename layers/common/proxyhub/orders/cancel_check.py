@@ -21,6 +21,7 @@ class CancelCheckExecutor(OrderFlowExecutor):
             return Done(f"No cancel pending: the order is {order.status.value}")
         client = self._client(order, context)
         log = log_context(task)
+        proxy_status: str
         resolution: str | None
         if kind is OrderKind.INBOUND:
             inbound = client.get_inbound(order.proxy_order_no, context=log)

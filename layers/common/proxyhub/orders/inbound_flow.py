@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from proxyhub.models.inventory import BatchKey, StockDelta, location_for
+from proxyhub.models.inventory import BatchKey, InventoryType, StockDelta, location_for
 from proxyhub.models.orders import Order, OrderKind, OrderStatus, Receipt, ReceiptLine, StoredOrder
 from proxyhub.models.tasks import Task
 from proxyhub.orders.flow import OrderFlowExecutor, log_context
@@ -114,7 +114,11 @@ def putaway_deltas(order: Order, putaway_location: str, defective_location: str)
     assert order.receipt is not None
     deltas = []
     for line in order.receipt.lines:
-        for inventory_type, qty in (("qualified", line.qualified_qty), ("defective", line.defective_qty)):
+        by_type: tuple[tuple[InventoryType, int], ...] = (
+            ("qualified", line.qualified_qty),
+            ("defective", line.defective_qty),
+        )
+        for inventory_type, qty in by_type:
             if qty <= 0:
                 continue
             key = BatchKey(

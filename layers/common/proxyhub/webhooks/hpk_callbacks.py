@@ -1,6 +1,7 @@
 """`POST /hpk/callbacks`: unauthenticated at the gateway, verified here by HMAC signature."""
 
 from http import HTTPStatus
+from typing import Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -13,7 +14,7 @@ router = Router()
 
 
 @router.post("/hpk/callbacks", include_in_schema=False)
-def receive_hpk_callback() -> Response[dict[str, object]]:
+def receive_hpk_callback() -> Response[dict[str, Any]]:
     event = router.current_event
     raw_body = (event.decoded_body or "").encode()
     components = container()
@@ -29,5 +30,5 @@ def receive_hpk_callback() -> Response[dict[str, object]]:
     return _json(HTTPStatus.ACCEPTED, body)
 
 
-def _json(status: HTTPStatus, body: dict[str, object]) -> Response[dict[str, object]]:
+def _json(status: HTTPStatus, body: dict[str, Any]) -> Response[dict[str, Any]]:
     return Response(status.value, content_types.APPLICATION_JSON, body)
