@@ -11,12 +11,16 @@ interface CursorPagerProps {
 export function CursorPager({ pages, nextCursor, loading }: CursorPagerProps) {
   return (
     <Space style={{ display: 'flex', justifyContent: 'flex-end' }}>
-      <Button icon={<LeftOutlined />} disabled={pages.pageNumber === 1 || loading} onClick={pages.previous}>
+      <Button
+        icon={<LeftOutlined aria-hidden />}
+        disabled={pages.pageNumber === 1 || loading}
+        onClick={pages.previous}
+      >
         Previous
       </Button>
       <Typography.Text type="secondary">Page {pages.pageNumber}</Typography.Text>
       <Button disabled={!nextCursor || loading} onClick={() => nextCursor && pages.next(nextCursor)}>
-        Next <RightOutlined />
+        Next <RightOutlined aria-hidden />
       </Button>
     </Space>
   );

@@ -9,10 +9,10 @@ import { Layout, Menu, Typography } from 'antd';
 import { Link, Outlet, useLocation } from 'react-router';
 
 const PAGES = [
-  { path: '/tasks', label: 'Sync Tasks', icon: <SyncOutlined /> },
-  { path: '/proxy-systems', label: 'Proxy Warehouse System', icon: <ClusterOutlined /> },
-  { path: '/logs', label: 'Logs', icon: <FileSearchOutlined /> },
-  { path: '/onewarehouse', label: 'OneWarehouse', icon: <ShopOutlined /> },
+  { path: '/tasks', label: 'Sync Tasks', icon: <SyncOutlined aria-hidden /> },
+  { path: '/proxy-systems', label: 'Proxy Warehouse System', icon: <ClusterOutlined aria-hidden /> },
+  { path: '/logs', label: 'Logs', icon: <FileSearchOutlined aria-hidden /> },
+  { path: '/onewarehouse', label: 'OneWarehouse', icon: <ShopOutlined aria-hidden /> },
 ];
 
 /** GWMS-style frame: the Proxy Warehouse module in the left sidebar, the page on the right. */
@@ -23,7 +23,7 @@ export function ConsoleLayout() {
     <Layout className="console-layout">
       <Layout.Sider width={256} breakpoint="lg" collapsedWidth={0} theme="dark">
         <div className="console-brand">
-          <ApiOutlined /> <Typography.Text strong>GWMS Console</Typography.Text>
+          <ApiOutlined aria-hidden /> <Typography.Text strong>GWMS Console</Typography.Text>
         </div>
         <Menu
           theme="dark"

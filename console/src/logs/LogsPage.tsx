@@ -80,7 +80,7 @@ export function LogsPage() {
           <div className="filter-form-footer">
             <Typography.Text type="secondary">{DEFAULT_RANGE_NOTE}</Typography.Text>
             <Space>
-              <Button type="primary" htmlType="submit" icon={<SearchOutlined />}>
+              <Button type="primary" htmlType="submit" icon={<SearchOutlined aria-hidden />}>
                 Search
               </Button>
               <Button onClick={() => setParams({})}>Reset</Button>

@@ -37,12 +37,16 @@ export function KeyValueListInput({ name, keyLabel, valueLabel, addLabel }: KeyV
               <Button
                 type="text"
                 aria-label={`Remove ${keyLabel}`}
-                icon={<DeleteOutlined />}
+                icon={<DeleteOutlined aria-hidden />}
                 onClick={() => remove(row.name)}
               />
             </Space>
           ))}
-          <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({ key: '', value: '' })}>
+          <Button
+            type="dashed"
+            icon={<PlusOutlined aria-hidden />}
+            onClick={() => add({ key: '', value: '' })}
+          >
             {addLabel}
           </Button>
           <Form.ErrorList errors={errors} />

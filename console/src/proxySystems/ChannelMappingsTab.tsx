@@ -43,7 +43,7 @@ export function ChannelMappingsTab({ systemCode }: { systemCode: string }) {
 
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
-      <Button icon={<PlusOutlined />} onClick={() => setEditing({})}>
+      <Button icon={<PlusOutlined aria-hidden />} onClick={() => setEditing({})}>
         Add channel mapping
       </Button>
       {mappings.error && <ErrorAlert error={mappings.error} />}

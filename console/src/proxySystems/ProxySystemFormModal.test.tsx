@@ -33,7 +33,7 @@ describe('Proxy Warehouse System form', () => {
     renderConsole({ api, path: '/proxy-systems' });
 
     expect(await screen.findByText('Add a proxy warehouse system to start.')).toBeInTheDocument();
-    await userEvent.click(screen.getByRole('button', { name: /Add/ }));
+    await userEvent.click(screen.getByRole('button', { name: 'Add' }));
     const dialog = await screen.findByRole('dialog');
     await userEvent.type(within(dialog).getByLabelText('System code'), 'HPK02');
     await userEvent.type(within(dialog).getByLabelText('System Name'), 'Hipacking NJ');

@@ -68,7 +68,7 @@ export function ProxySystemsPage() {
       <PageHeader
         title="Proxy Warehouse System"
         extra={
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing({})}>
+          <Button type="primary" icon={<PlusOutlined aria-hidden />} onClick={() => setEditing({})}>
             Add
           </Button>
         }

@@ -66,7 +66,7 @@ export function WarehouseMappingsTab({ systemCode }: { systemCode: string }) {
 
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
-      <Button icon={<PlusOutlined />} onClick={() => setEditing({})}>
+      <Button icon={<PlusOutlined aria-hidden />} onClick={() => setEditing({})}>
         Add warehouse mapping
       </Button>
       {mappings.error && <ErrorAlert error={mappings.error} />}

@@ -21,10 +21,10 @@ export function TaskDetailsTab({ task, link, onSyncNow }: TaskDetailsTabProps) {
             text: link,
             icon: [
               <span key="copy">
-                <LinkOutlined /> Copy link
+                <LinkOutlined aria-hidden /> Copy link
               </span>,
               <span key="copied">
-                <CheckOutlined /> Link copied
+                <CheckOutlined aria-hidden /> Link copied
               </span>,
             ],
             tooltips: ['Copy link', 'Link copied'],

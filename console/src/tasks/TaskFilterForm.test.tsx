@@ -40,7 +40,7 @@ describe('Sync Tasks filter bar', () => {
 
     await userEvent.type(await screen.findByLabelText('Warehouse'), 'GW-NJ');
     await userEvent.type(screen.getByLabelText('Order No.'), ' OUT-7 ');
-    await userEvent.click(screen.getByRole('button', { name: /Search/ }));
+    await userEvent.click(screen.getByRole('button', { name: 'Search' }));
 
     await waitFor(() =>
       expect(screen.getByTestId('current-location')).toHaveTextContent(
@@ -59,11 +59,11 @@ describe('Sync Tasks filter bar', () => {
     const api = listApi();
     renderConsole({ api });
 
-    await userEvent.click(await screen.findByRole('button', { name: /Next/ }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Next' }));
     await waitFor(() => expect(api.callsTo('GET', '/v1/tasks').at(-1)?.query.get('cursor')).toBe('page-2'));
     expect(await screen.findByText('Page 2')).toBeInTheDocument();
 
-    await userEvent.click(screen.getByRole('button', { name: /Previous/ }));
+    await userEvent.click(screen.getByRole('button', { name: 'Previous' }));
     expect(await screen.findByText('Page 1')).toBeInTheDocument();
   });
 });

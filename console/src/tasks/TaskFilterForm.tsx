@@ -71,7 +71,7 @@ export function TaskFilterForm({ filter, onSearch, onReset }: TaskFilterFormProp
         <Col xs={24} xl={12} className="filter-form-buttons">
           <Form.Item label=" ">
             <Space>
-              <Button type="primary" htmlType="submit" icon={<SearchOutlined />}>
+              <Button type="primary" htmlType="submit" icon={<SearchOutlined aria-hidden />}>
                 Search
               </Button>
               <Button onClick={onReset}>Reset</Button>

@@ -63,7 +63,7 @@ describe('Task Overview', () => {
     const api = syncTasksApi();
     renderConsole({ api });
 
-    await userEvent.click(await screen.findByRole('button', { name: /Expand/ }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Expand' }));
 
     expect(screen.getByTestId('overview-card-success_today')).toHaveTextContent('Succeeded today (UTC)');
     expect(screen.getByRole('link', { name: 'IN-0001' })).toHaveAttribute('href', '/tasks/T-0001');

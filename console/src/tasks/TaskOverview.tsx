@@ -55,7 +55,7 @@ export function TaskOverview({
         <Button
           type="link"
           onClick={() => setExpanded(!expanded)}
-          icon={expanded ? <UpOutlined /> : <DownOutlined />}
+          icon={expanded ? <UpOutlined aria-hidden /> : <DownOutlined aria-hidden />}
         >
           {expanded ? 'Collapse' : 'Expand'}
         </Button>
