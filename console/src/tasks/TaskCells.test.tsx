@@ -2,7 +2,7 @@ import { render, screen, within } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
 import { describe, expect, it } from 'vitest';
 import { aTask } from '../test/fixtures';
-import { OrderNoCell, RouteInfoCell, TimeCell, TypeCell } from './TaskCells';
+import { ExecutionSummaryCell, OrderNoCell, RouteInfoCell, TimeCell, TypeCell } from './TaskCells';
 
 function renderInRouter(ui: React.ReactNode) {
   return render(<MemoryRouter>{ui}</MemoryRouter>);
@@ -76,5 +76,26 @@ describe('Route Info and Time cells', () => {
     rerender(<TimeCell task={aTask({ status: 'success', next_execution_at: null })} />);
     expect(within(container).getByText('Created:')).toBeInTheDocument();
     expect(within(container).queryByText('Next execution:')).not.toBeInTheDocument();
+  });
+});
+
+describe('Execution Summary cell', () => {
+  it('says a manual-handling reason once, in red, when it is both the summary and the error', () => {
+    const reason = 'Customer account not open, cannot receive';
+    render(<ExecutionSummaryCell task={{ execution_summary: reason, error_message: reason }} />);
+
+    expect(screen.getAllByText(reason)).toHaveLength(1);
+    expect(screen.getByText(reason).closest('.ant-typography-danger')).not.toBeNull();
+  });
+
+  it('adds the last error under a summary that differs, and shows a plain summary plainly', () => {
+    const { rerender } = render(
+      <ExecutionSummaryCell task={{ execution_summary: 'Waiting to ship', error_message: 'HPK answered HTTP 503' }} />,
+    );
+    expect(screen.getByText('Waiting to ship').closest('.ant-typography-danger')).toBeNull();
+    expect(screen.getByText('HPK answered HTTP 503').closest('.ant-typography-danger')).not.toBeNull();
+
+    rerender(<ExecutionSummaryCell task={{ execution_summary: 'Put away 10', error_message: null }} />);
+    expect(screen.getByText('Put away 10').closest('.ant-typography-danger')).toBeNull();
   });
 });

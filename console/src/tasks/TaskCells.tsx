@@ -52,13 +52,16 @@ export function RouteInfoCell({ task }: { task: Task }) {
 }
 
 export function ExecutionSummaryCell({ task }: { task: Pick<Task, 'execution_summary' | 'error_message'> }) {
-  if (!task.execution_summary && !task.error_message) {
+  const summary = task.execution_summary ?? task.error_message;
+  if (!summary) {
     return <Typography.Text type="secondary">—</Typography.Text>;
   }
+  // A task in manual handling usually reports its error as its summary: say it once, in red.
+  const separateError = task.error_message && task.error_message !== summary ? task.error_message : null;
   return (
     <div className="cell-lines">
-      {task.execution_summary && <ClippedText text={task.execution_summary} />}
-      {task.error_message && <ClippedText text={task.error_message} danger />}
+      <ClippedText text={summary} danger={Boolean(task.error_message) && !separateError} />
+      {separateError && <ClippedText text={separateError} danger />}
     </div>
   );
 }

@@ -1,0 +1,303 @@
+"""The operator console in a real browser against the local stack: what an operator does without curl.
+
+The stack serves the built console at /console/ beside the API (`make test` builds it first). Each
+test sets the scene through the API and the HPK simulator, as GWMS and HPK would, then works only
+through the console. Screenshots go to docs/screenshots/, three of which the README shows.
+"""
+
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from proxyhub_dev.local.demo import GwmsScenario
+from proxyhub_dev.local.demo_session import DemoNames, DemoSession, DemoTargets, wait_until
+from proxyhub_dev.local.runner import LocalServices, run_local_stack
+from proxyhub_dev.local.template import DEFAULT_CONSOLE_DIR
+from proxyhub_dev.simulators.hpk import DEFAULT_PASSWORD
+
+pytestmark = pytest.mark.e2e
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+TIMEOUT_SECONDS = 60
+UI_TIMEOUT_MS = 20_000
+
+
+@pytest.fixture(scope="module")
+def services() -> Iterator[LocalServices]:
+    if not (DEFAULT_CONSOLE_DIR / "index.html").is_file():
+        pytest.fail("The console is not built: run `make console` (make test does)")
+    with run_local_stack(onewarehouse_port=None) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def session(services: LocalServices) -> Iterator[DemoSession]:
+    assert services.hpk_url is not None
+    targets = DemoTargets(services.api_url, services.hpk_url)
+    session = DemoSession(targets, DemoNames("ui"), io.StringIO(), TIMEOUT_SECONDS)
+    GwmsScenario(session).seed()
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def console(page: Page, services: LocalServices) -> Page:
+    page.set_default_timeout(UI_TIMEOUT_MS)
+    expect.set_options(timeout=UI_TIMEOUT_MS)
+    page.goto(services.console_url)
+    return page
+
+
+def screenshot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png")
+
+
+# ---------------------------------------------------------------- scene setting (GWMS and HPK)
+
+
+def pushed_inbound(session: DemoSession, order_no: str, customer: str, gsku: str) -> tuple[str, str]:
+    """An inbound order HPK has; returns its create task and HPK's inbound number."""
+    names = session.names
+    body = {
+        "order_no": order_no,
+        "inbound_type": "purchase",
+        "warehouse_code": names.warehouse,
+        "customer_code": customer,
+        "items": [{"gsku": gsku, "qty": 3}],
+    }
+    order = session.create_order("inbound", body)
+    pushed = session.wait_for_order("inbound", order_no, "pushed")
+    return order["tasks"][0]["task_id"], pushed["proxy_order_no"]
+
+
+def wait_for_status(session: DemoSession, task_id: str, status: str) -> dict[str, Any]:
+    return dict(
+        wait_until(
+            f"task {task_id} to be {status}",
+            observe=lambda: session.task(task_id),
+            done=lambda task: task["status"] == status,
+            timeout_seconds=TIMEOUT_SECONDS,
+        )
+    )
+
+
+def task_row(page: Page, task_id: str) -> Any:
+    return page.locator(f'tr[data-row-key="{task_id}"]')
+
+
+def search_order(page: Page, order_no: str) -> None:
+    page.get_by_label("Order No.").fill(order_no)
+    page.get_by_role("button", name="Search").click()
+
+
+# ---------------------------------------------------------------- Sync Tasks
+
+
+def test_a_customer_fixed_through_the_api_then_sync_now_in_the_browser_succeeds(
+    session: DemoSession, console: Page
+) -> None:
+    # Given an inbound whose customer account is closed, completed by HPK: the task needs manual handling
+    names = session.names
+    closed = {"name": "Closed Ceramics", "account_status": "closed", "warehouse_codes": [names.warehouse]}
+    session.call("PUT", "/v1/customers/C-CLOSED", closed)
+    task_id, proxy_no = pushed_inbound(session, "UI-IN-CLOSED", "C-CLOSED", names.gsku("MUG"))
+    session.hpk.complete_inbound(proxy_no)
+    wait_for_status(session, task_id, "manual")
+
+    # When the operator finds it on the Sync Tasks page
+    search_order(console, "UI-IN-CLOSED")
+    row = task_row(console, task_id)
+    expect(row).to_contain_text("Manual handling")
+    expect(row).to_contain_text("Customer account not open, cannot receive")
+    expect(console.get_by_test_id("overview-card-manual")).to_be_visible()
+    screenshot(console, "sync-tasks")
+
+    # and, once GWMS has opened the account, presses Sync Now and confirms
+    session.call("PUT", "/v1/customers/C-CLOSED", {**closed, "account_status": "open"})
+    row.get_by_role("button", name="Sync Now").click()
+    dialog = console.get_by_role("dialog")
+    expect(dialog).to_contain_text("Confirm execute this task immediately?")
+    dialog.get_by_role("button", name="OK").click()
+
+    # Then the console says the request went in, and the row turns Success by itself
+    expect(console.get_by_text("Execution request submitted")).to_be_visible()
+    expect(row).to_contain_text("Success")
+    expect(row).to_contain_text("Received and put away")
+    expect(row.get_by_role("button", name="Sync Now")).to_have_count(0)
+
+
+def test_an_overview_card_filters_the_list_until_clear_filter(session: DemoSession, console: Page) -> None:
+    # Given a task in manual handling and others that are not
+    names = session.names
+    task_id, proxy_no = pushed_inbound(session, "UI-IN-CARD", "C-UNKNOWN", names.gsku("MUG"))
+    session.hpk.complete_inbound(proxy_no)
+    wait_for_status(session, task_id, "manual")  # an unknown customer cannot receive
+
+    # When the operator clicks the Manual handling card
+    card = console.get_by_test_id("overview-card-manual")
+    expect(card).to_have_attribute("data-colour", "red")
+    card.click()
+
+    # Then only manual tasks are listed, and the hint bar says so until Clear Filter
+    hint = console.get_by_test_id("filter-hint")
+    expect(hint).to_contain_text("Manual handling")
+    expect(task_row(console, task_id)).to_be_visible()
+    statuses = console.locator("tbody tr[data-row-key]").filter(has_not_text="Manual handling")
+    expect(statuses).to_have_count(0)
+    hint.get_by_role("button", name="Clear Filter").click()
+    expect(console.get_by_test_id("filter-hint")).to_have_count(0)
+    expect(console).to_have_url(re.compile(r"/console/tasks$"))
+
+
+def test_task_details_by_url_show_every_tab_and_no_secret(
+    session: DemoSession, services: LocalServices, page: Page
+) -> None:
+    # Given a task whose runs called HPK (login, SKU sync, push, polls)
+    names = session.names
+    task_id, _ = pushed_inbound(session, "UI-IN-LOGS", names.customer, names.gsku("PLATE"))
+
+    # When its link is opened, as pasted into a chat with the warehouse
+    page.set_default_timeout(UI_TIMEOUT_MS)
+    page.goto(f"{services.console_url}tasks/{task_id}")
+
+    # Then the details dialog shows the task, and Request Logs the exchanges, request beside response
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text(task_id)
+    expect(dialog).to_contain_text("HPK")  # the system type, beside its name and code
+    expect(dialog.get_by_role("tab", name="Proxy Warehouse Inventory")).to_have_count(0)
+    dialog.get_by_role("tab", name="Request Logs").click()
+    dialog.get_by_role("button", name="Expand row").first.click()
+    expect(dialog.get_by_text("Request", exact=True).first).to_be_visible()
+    expect(dialog.get_by_text("Response", exact=True).first).to_be_visible()
+    expect(dialog).to_contain_text("inbound/create")
+    screenshot(page, "task-details-request-logs")
+    assert DEFAULT_PASSWORD not in page.content()
+    assert "Bearer " not in page.content()
+
+
+def test_the_snapshot_tab_of_an_inventory_sync(
+    session: DemoSession, services: LocalServices, page: Page
+) -> None:
+    # Given HPK holds 7 available + 3 locked of a batch, and an inventory sync ran
+    names = session.names
+    batch = {
+        "sku": names.gsku("MUG"),
+        "inventory_type": "QUALIFIED",
+        "inbound_no": "HPKI-UI-1",
+        "inbound_at": "2026-06-01T00:00:00Z",
+        "available_qty": 7,
+        "locked_qty": 3,
+    }
+    session.hpk.seed_inventory(names.proxy_warehouse, [batch])
+    path = f"/v1/proxy-systems/{names.system}/warehouse-mappings/{names.proxy_warehouse}/inventory-sync"
+    task_id = session.call("POST", path, expected=(202,))["task_id"]
+    wait_for_status(session, task_id, "success")
+
+    # When the operator opens its Proxy Warehouse Inventory tab
+    page.set_default_timeout(UI_TIMEOUT_MS)
+    page.goto(f"{services.console_url}tasks/{task_id}")
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("tab", name="Proxy Warehouse Inventory").click()
+
+    # Then the snapshot lists the batch with total = available + locked, and says it is not live stock
+    expect(dialog).to_contain_text("not a live query")
+    row = dialog.get_by_role("row").filter(has_text="HPKI-UI-1")
+    expect(row).to_contain_text(names.gsku("MUG"))
+    for header in ("Proxy warehouse SKU", "Available inventory", "Locked inventory", "Total inventory"):
+        expect(dialog.get_by_role("columnheader", name=header)).to_be_visible()
+    expect(row.get_by_role("cell", name="10", exact=True)).to_be_visible()
+    screenshot(page, "inventory-snapshot")
+
+
+# ---------------------------------------------------------------- Proxy Warehouse System
+
+
+def test_sync_inventory_is_refused_on_an_incomplete_mapping(
+    session: DemoSession, services: LocalServices, page: Page
+) -> None:
+    # Given a second warehouse mapping without its defective location
+    names = session.names
+    mapping = {"gwms_warehouse_code": "GW-UI-HALF", "virtual_putaway_location": "HPK-VPA-2"}
+    session.call("PUT", f"/v1/proxy-systems/{names.system}/warehouse-mappings/HPK-UI-HALF", mapping)
+
+    # When the operator opens the system's warehouse mappings
+    page.set_default_timeout(UI_TIMEOUT_MS)
+    page.goto(f"{services.console_url}proxy-systems/{names.system}")
+    row = page.locator('tr[data-row-key="HPK-UI-HALF"]')
+
+    # Then the mapping warns what is missing and Sync Inventory is disabled, saying why
+    expect(row).to_contain_text("Defective location not configured")
+    button = row.get_by_role("button", name="Sync Inventory")
+    expect(button).to_be_disabled()
+    button.hover(force=True)
+    expect(page.get_by_role("tooltip")).to_contain_text("Defective location not configured")
+    complete = page.locator(f'tr[data-row-key="{names.proxy_warehouse}"]')
+    expect(complete.get_by_role("button", name="Sync Inventory")).to_be_enabled()
+
+
+def test_a_failed_sku_is_resynced_once_its_data_is_fixed(
+    session: DemoSession, services: LocalServices, page: Page
+) -> None:
+    # Given a GSKU without its spec, which the first inbound carrying it fails to sync
+    names = session.names
+    bare = {"name": "Bare teapot", "weight_kg": 0.9, "customer_code": names.customer}
+    session.call("PUT", "/v1/skus/UI-TEAPOT", bare)
+    task_id, _ = pushed_inbound_failing(session, "UI-IN-TEAPOT", "UI-TEAPOT")
+
+    # When the operator lists the failed SKUs of the system
+    page.set_default_timeout(UI_TIMEOUT_MS)
+    page.goto(f"{services.console_url}proxy-systems/{names.system}?tab=sku&sku_status=failed")
+    row = page.locator('tr[data-row-key="UI-TEAPOT"]')
+    expect(row).to_contain_text("SKU sync failed: missing spec")
+
+    # and presses Resync after GWMS has completed the master data
+    session.call("PUT", "/v1/skus/UI-TEAPOT", {**bare, "spec": "1.2 l"})
+    row.get_by_role("button", name="Resync").click()
+
+    # Then the SKU is synced and leaves the failed list
+    expect(page.get_by_text(re.compile("synced", re.IGNORECASE)).first).to_be_visible()
+    expect(page.locator('tr[data-row-key="UI-TEAPOT"]')).to_have_count(0)
+    assert session.task(task_id)["status"] == "manual"
+
+
+def pushed_inbound_failing(session: DemoSession, order_no: str, gsku: str) -> tuple[str, None]:
+    names = session.names
+    body = {
+        "order_no": order_no,
+        "inbound_type": "purchase",
+        "warehouse_code": names.warehouse,
+        "customer_code": names.customer,
+        "items": [{"gsku": gsku, "qty": 1}],
+    }
+    task_id = session.create_order("inbound", body)["tasks"][0]["task_id"]
+    wait_for_status(session, task_id, "manual")
+    return task_id, None
+
+
+# ---------------------------------------------------------------- Logs
+
+
+def test_a_logs_search_by_order_number(session: DemoSession, services: LocalServices, page: Page) -> None:
+    # Given an order whose push is in the request log
+    names = session.names
+    pushed_inbound(session, "UI-IN-SEARCH", names.customer, names.gsku("MUG"))
+
+    # When the operator searches the Logs page by its number
+    page.set_default_timeout(UI_TIMEOUT_MS)
+    page.goto(f"{services.console_url}logs")
+    page.get_by_label("Order No.").fill("UI-IN-SEARCH")
+    page.get_by_role("button", name="Search").click()
+
+    # Then its exchanges are listed, and one opens to its request and response
+    rows = page.locator("tbody tr[data-row-key]")
+    expect(rows.first).to_contain_text("inbound/create")
+    expect(page.locator("tbody")).not_to_contain_text("UI-IN-CLOSED")
+    page.get_by_role("button", name="Expand row").first.click()
+    expect(page.get_by_text("UI-IN-SEARCH").first).to_be_visible()
+    assert DEFAULT_PASSWORD not in page.content()
