@@ -229,6 +229,9 @@ class FakePushCodec:
     def malformed(self, field: str, message: str) -> PushReply:
         return PushReply(400, {"accepted": False, "field": field, "message": message})
 
+    def inadmissible(self, status: int, field: str, message: str) -> PushReply:
+        return PushReply(status, {"accepted": False, "field": field, "message": message})
+
     def unauthorized(self, reason: str) -> PushReply:
         return PushReply(401, {"accepted": False, "reason": reason})
 

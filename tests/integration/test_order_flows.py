@@ -5,6 +5,7 @@ import json
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from tasks_moto_kit import fakes
 
 from fakes import RecordingEvents
 from proxyhub import wiring
-from proxyhub.adapters.hpk.signing import sign_hpk_callback
+from proxyhub.adapters.hpk.signing import signed_callback_headers
 from proxyhub.aws.cancel_backoff import CancelBackoffStarter
 from proxyhub.models.orders import OrderKind
 from proxyhub.models.tasks import Trigger
@@ -673,7 +674,7 @@ def wait_for_execution(execution_arn: str, timeout_seconds: float = 60) -> dict[
 @pytest.fixture
 def callback(
     hub: Hub, monkeypatch: pytest.MonkeyPatch, function_handler: Any, make_http_event: Any
-) -> Callable[[bytes, str | None], tuple[int, Any]]:
+) -> Callable[[bytes, dict[str, str] | None], tuple[int, Any]]:
     """POSTs to /hpk/callbacks through the real webhook handler, with the callback secret in moto."""
     boto3.client("secretsmanager").create_secret(
         Name="test-stack/hpk/callback-secret", SecretString=CALLBACK_SECRET
@@ -682,8 +683,7 @@ def callback(
     wiring.reset()
     handler = function_handler("webhooks")
 
-    def post(raw_body: bytes, signature: str | None) -> tuple[int, Any]:
-        headers = {"x-hpk-signature": signature} if signature else {}
+    def post(raw_body: bytes, headers: dict[str, str] | None) -> tuple[int, Any]:
         response = handler(make_http_event("POST", "/hpk/callbacks", raw_body.decode(), headers=headers))
         return response["statusCode"], json.loads(response["body"])
 
@@ -699,10 +699,15 @@ def test_a_signed_status_callback_runs_the_orders_task_now(hub: Hub, callback: A
     proxy_no = hub.order("inbound", "IN-1")["proxy_order_no"]
     body = json.dumps({"event": "INBOUND_COMPLETED", "inbound_no": proxy_no, "reference_no": "IN-1"}).encode()
 
-    status, reply = callback(body, sign_hpk_callback(CALLBACK_SECRET, body))
+    status, reply = callback(body, signed(body))
 
     assert status == 202 and reply["tasks_triggered"] == [task_id]
     assert hub.invoker.calls[-1] == (task_id, Trigger.CALLBACK)
+
+
+def signed(body: bytes, now: datetime | None = None) -> dict[str, str]:
+    headers = signed_callback_headers(CALLBACK_SECRET, body, now or datetime.now(UTC))
+    return {name.lower(): value for name, value in headers.items()}
 
 
 @pytest.mark.parametrize("signature", [None, "00" * 32, "not-hex"])
@@ -712,17 +717,38 @@ def test_a_callback_without_our_signature_is_refused_and_runs_nothing(
     hub.create_inbound("IN-1", [{"gsku": "MUG", "qty": 1}])
     calls_before = list(hub.invoker.calls)
     body = json.dumps({"event": "INBOUND_COMPLETED", "inbound_no": "X", "reference_no": "IN-1"}).encode()
+    headers = {k: v for k, v in signed(body).items() if k != "x-hpk-signature"}
 
-    status, reply = callback(body, signature)
+    status, reply = callback(body, headers | ({"x-hpk-signature": signature} if signature else {}))
 
     assert status == 401 and "signature" in reply["message"].lower()
     assert hub.invoker.calls == calls_before
 
 
-def test_a_malformed_signed_callback_is_a_400(hub: Hub, callback: Any) -> None:
+def test_a_replayed_or_stale_callback_is_refused_and_runs_nothing(hub: Hub, callback: Any) -> None:
+    # Given a callback HPK signed and we accepted
+    task_id = hub.create_inbound("IN-1", [{"gsku": "MUG", "qty": 1}])["tasks"][0]["task_id"]
+    hub.run(task_id)
+    proxy_no = hub.order("inbound", "IN-1")["proxy_order_no"]
+    body = json.dumps({"event": "INBOUND_COMPLETED", "inbound_no": proxy_no, "reference_no": "IN-1"}).encode()
+    headers = signed(body)
+    assert callback(body, headers)[0] == 202
+    calls_before = list(hub.invoker.calls)
+
+    # When the same callback is replayed, and another one arrives signed an hour ago
+    replay_status, replay = callback(body, headers)
+    stale_status, stale = callback(body, signed(body, now=datetime.now(UTC) - timedelta(hours=1)))
+
+    # Then both are refused and nothing runs
+    assert replay_status == 401 and "already used" in replay["message"]
+    assert stale_status == 401 and "window" in stale["message"]
+    assert hub.invoker.calls == calls_before
+
+
+def test_a_malformed_signed_callback_is_a_422_naming_the_field(hub: Hub, callback: Any) -> None:
     body = b'{"event": "SOMETHING_ELSE"}'
-    status, reply = callback(body, sign_hpk_callback(CALLBACK_SECRET, body))
-    assert status == 400 and reply["field"] == "body"
+    status, reply = callback(body, signed(body))
+    assert status == 422 and reply["field"] == "event"
 
 
 def test_both_tasks_learning_of_the_cancel_at_once_settle_without_manual_handling(hub: Hub) -> None:

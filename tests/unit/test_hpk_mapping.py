@@ -3,7 +3,7 @@
 import hashlib
 import hmac
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +11,7 @@ import pytest
 
 from fakes import ListRequestLogSink
 from proxyhub.adapters.hpk.client import HpkClient, HpkClientFactory
-from proxyhub.adapters.hpk.signing import verify_hpk_callback
+from proxyhub.adapters.hpk.signing import signed_callback_headers, verify_hpk_callback
 from proxyhub.adapters.hpk.wire import (
     HpkEnvelope,
     create_result_from_wire,
@@ -406,7 +406,25 @@ SECRET = "callback-secret"
 CALLBACK = body(
     {"event": "OUTBOUND_SHIPPED", "outbound_no": "HPKO1", "reference_no": "OB-1", "occurred_at": "x"}
 )
-SIGNATURE = hmac.new(SECRET.encode(), CALLBACK, hashlib.sha256).hexdigest()
+NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
+TIMESTAMP = str(int(NOW.timestamp()))
+SIGNATURE = hmac.new(SECRET.encode(), f"{TIMESTAMP}.n-1.".encode() + CALLBACK, hashlib.sha256).hexdigest()
+
+
+class MemoryNonces:
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+
+    def remember(self, nonce: str, expires_at: datetime) -> bool:
+        if nonce in self.seen:
+            return False
+        self.seen.add(nonce)
+        return True
+
+
+def headers(signature: str | None, timestamp: str = TIMESTAMP, nonce: str = "n-1") -> dict[str, str]:
+    named = {"X-HPK-Timestamp": timestamp, "X-HPK-Nonce": nonce}
+    return named | ({"X-HPK-Signature": signature} if signature is not None else {})
 
 
 @pytest.mark.parametrize(
@@ -423,10 +441,46 @@ SIGNATURE = hmac.new(SECRET.encode(), CALLBACK, hashlib.sha256).hexdigest()
         ("", CALLBACK, hmac.new(b"", CALLBACK, hashlib.sha256).hexdigest(), False),
     ],
 )
-def test_callback_signature_is_hex_hmac_sha256_of_the_raw_body(
+def test_callback_signature_is_hex_hmac_sha256_of_timestamp_nonce_and_raw_body(
     secret: str, raw: bytes, signature: str | None, valid: bool
 ) -> None:
-    assert verify_hpk_callback(secret, raw, signature) is valid
+    verdict = verify_hpk_callback(secret, raw, headers(signature), NOW, MemoryNonces())
+    assert verdict.accepted is valid
+
+
+@pytest.mark.parametrize("skew_seconds", [-301, 301, 86_400])
+def test_a_callback_outside_the_300_second_window_is_refused(skew_seconds: int) -> None:
+    signed = signed_callback_headers(SECRET, CALLBACK, NOW + timedelta(seconds=skew_seconds))
+
+    verdict = verify_hpk_callback(SECRET, CALLBACK, signed, NOW, MemoryNonces())
+
+    assert not verdict.accepted and "window" in verdict.reason
+
+
+@pytest.mark.parametrize("skew_seconds", [-300, 0, 300])
+def test_a_callback_inside_the_window_is_accepted(skew_seconds: int) -> None:
+    signed = signed_callback_headers(SECRET, CALLBACK, NOW + timedelta(seconds=skew_seconds))
+
+    assert verify_hpk_callback(SECRET, CALLBACK, signed, NOW, MemoryNonces()).accepted
+
+
+def test_a_replayed_callback_is_refused_by_its_nonce() -> None:
+    nonces = MemoryNonces()
+    signed = signed_callback_headers(SECRET, CALLBACK, NOW)
+
+    first = verify_hpk_callback(SECRET, CALLBACK, signed, NOW, nonces)
+    replay = verify_hpk_callback(SECRET, CALLBACK, signed, NOW + timedelta(seconds=5), nonces)
+
+    assert first.accepted and not replay.accepted and "already used" in replay.reason
+
+
+def test_a_forged_callback_does_not_burn_the_nonce() -> None:
+    nonces = MemoryNonces()
+    signed = signed_callback_headers(SECRET, CALLBACK, NOW, nonce="n-2")
+    forged = signed | {"X-HPK-Signature": "00" * 32}
+
+    assert not verify_hpk_callback(SECRET, CALLBACK, forged, NOW, nonces).accepted
+    assert verify_hpk_callback(SECRET, CALLBACK, signed, NOW, nonces).accepted
 
 
 def test_callback_names_the_order_and_its_kind() -> None:

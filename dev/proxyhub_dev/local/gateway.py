@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
@@ -107,10 +108,20 @@ def build_http_api_event(
     if path_parameters:
         event["pathParameters"] = path_parameters
     if request.body:
-        is_text = bool(_TEXT_TYPES.match(headers.get("content-type", "")))
-        event["isBase64Encoded"] = not is_text
-        event["body"] = request.body.decode() if is_text else base64.b64encode(request.body).decode()
+        text = _text_body(request.body, headers.get("content-type", ""))
+        event["isBase64Encoded"] = text is None
+        event["body"] = base64.b64encode(request.body).decode() if text is None else text
     return event
+
+
+def _text_body(body: bytes, content_type: str) -> str | None:
+    """The body as text for a text content type that it really is (UTF-8); otherwise None: base64."""
+    if not _TEXT_TYPES.match(content_type):
+        return None
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def _request_context(
@@ -174,8 +185,7 @@ class LocalHttpApi:
         self._table = RouteTable(routes)
         self._invoke = invoke
         self._static = static
-        self._server = ThreadingHTTPServer((host, port), _handler_class(self))
-        self._server.daemon_threads = True
+        self._server = _GatewayServer((host, port), _handler_class(self))
         self._thread = threading.Thread(target=self._server.serve_forever, name="local-http-api", daemon=True)
 
     @property
@@ -211,41 +221,119 @@ class LocalHttpApi:
         return http_response_from(result)
 
 
+# API Gateway's own payload limit; the application's (smaller) limit is its business.
+MAX_REQUEST_BYTES = 10 * 1024 * 1024
+# The methods API Gateway routes; TRACE and CONNECT it refuses, anything else is not HTTP it speaks.
+ROUTED_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+REFUSED_METHODS = ("TRACE", "CONNECT")
+# ThreadingHTTPServer listens with a backlog of 5: a burst of 100 callbacks had connections reset.
+LISTEN_BACKLOG = 1024
+
+
+class _GatewayServer(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = LISTEN_BACKLOG
+
+
 def _handler_class(api: LocalHttpApi) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # Headers and body leave in one write; without Nagle nothing waits for an ACK in between.
+        disable_nagle_algorithm = True
+        # Idle keep-alive connections close instead of holding a thread for ever.
+        timeout = 60
 
         def _serve(self) -> None:
             started = time.monotonic()
-            length = int(self.headers.get("content-length") or 0)
+            try:
+                response = self._response()
+            except Exception:
+                log.exception("The local gateway failed on %s %s", self.command, self.path)
+                response = json_response(500, "Internal Server Error")
+            self._write(response)
+            elapsed_ms = (time.monotonic() - started) * 1000
+            log.info("%s %s -> %s (%.0f ms)", self.command, self.path, response.status, elapsed_ms)
+
+        def _response(self) -> HttpResponse:
+            if self.command in REFUSED_METHODS:
+                self.close_connection = True
+                return json_response(405, "Method Not Allowed")
+            if "chunked" in (self.headers.get("transfer-encoding") or "").lower():
+                self.close_connection = True
+                return json_response(411, "Length Required: send the body with a Content-Length")
+            length = _content_length(self.headers.get("content-length"))
+            if length is None:
+                self.close_connection = True
+                return json_response(400, "Bad Request: invalid Content-Length")
+            if length > MAX_REQUEST_BYTES:
+                # The body is not read: the connection closes so that it is not taken for a request.
+                self.close_connection = True
+                return json_response(413, "Request Entity Too Large")
+            body = self.rfile.read(length) if length else b""
+            if len(body) < length:
+                self.close_connection = True
+                return json_response(400, "Bad Request: the body ended before its Content-Length")
             request = HttpRequest(
                 method=self.command,
                 target=self.path,
                 headers=list(self.headers.items()),
-                body=self.rfile.read(length) if length else b"",
+                body=body,
                 source_ip=self.client_address[0],
                 protocol=self.request_version,
             )
-            response = api.handle(request)
-            self.send_response(response.status)
-            for name, value in response.headers:
-                if name.lower() != "content-length":
-                    self.send_header(name, value)
-            self.send_header("content-length", str(len(response.body)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(response.body)
-            elapsed_ms = (time.monotonic() - started) * 1000
-            log.info("%s %s -> %s (%.0f ms)", self.command, self.path, response.status, elapsed_ms)
+            return api.handle(request)
 
-        # BaseHTTPRequestHandler dispatches to `do_<METHOD>`; every method goes through the route table.
+        def _write(self, response: HttpResponse) -> None:
+            lines = [f"{self.protocol_version} {response.status} {_reason(response.status)}"]
+            lines += [
+                f"{name}: {value}" for name, value in response.headers if name.lower() != "content-length"
+            ]
+            lines += [f"content-length: {len(response.body)}", f"date: {self.date_time_string()}"]
+            if self.close_connection:
+                lines.append("connection: close")
+            head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace")
+            payload = head if self.command == "HEAD" else head + response.body
+            try:
+                self.wfile.write(payload)
+                self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True  # the client gave up; nothing to answer
+
+        def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+            """What the standard library answers by itself (a malformed request line, an unknown method,
+            oversized headers): JSON like every other answer, never an HTML page."""
+            self.close_connection = True
+            # The request line may be unreadable; the response is HTTP/1.1 whatever the request said.
+            self.request_version = self.protocol_version
+            if not hasattr(self, "command"):
+                self.command = ""
+            status_message = message or _reason(code)
+            self._write(json_response(code, status_message))
+            log.info("%s -> %s (%s)", getattr(self, "requestline", "?"), code, status_message)
+
+        # BaseHTTPRequestHandler dispatches to `do_<METHOD>`; an unknown method gets send_error(501).
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve  # noqa: N815
+        do_TRACE = do_CONNECT = _serve  # noqa: N815
 
         def log_message(self, format: str, *args: Any) -> None:
             # Requests are logged once, with their status and duration, by _serve.
             return
 
     return Handler
+
+
+def _content_length(value: str | None) -> int | None:
+    if value is None or not value.strip():
+        return 0
+    text = value.strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 12 else None
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Unknown"
 
 
 def _event_headers(raw: list[tuple[str, str]]) -> tuple[dict[str, str], list[str]]:

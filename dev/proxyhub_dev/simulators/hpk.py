@@ -32,7 +32,6 @@ Control endpoints (JSON bodies, envelope replies):
 """
 
 import argparse
-import hashlib
 import hmac
 import itertools
 import json
@@ -40,6 +39,7 @@ import random
 import re
 import secrets
 import threading
+import urllib.error
 import urllib.request
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -48,6 +48,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from proxyhub.adapters.hpk.signing import signed_callback_headers
 from proxyhub.clock import Clock, SystemClock, from_iso, to_iso
 from proxyhub.observability import logger
 from proxyhub_dev.simulators.http_base import (
@@ -70,6 +71,9 @@ _ACTIVE_OUTBOUND = ("CREATED", "PICKING", "PACKED")
 _INBOUND_FLOW = ("CREATED", "ARRIVED", "RECEIVING")
 _CALL_LOG_LIMIT = 10_000
 _CALLBACK_TIMEOUT_SECONDS = 5
+# 0.5 s, 1 s, 2 s, 4 s, 8 s, 16 s between the 7 attempts: about half a minute of an unreachable API.
+DEFAULT_CALLBACK_ATTEMPTS = 7
+DEFAULT_CALLBACK_BACKOFF_SECONDS = 0.5
 
 
 class EnvelopeError(Exception):
@@ -845,6 +849,8 @@ class HpkSimulator(BackgroundHttpServer):
         callback_url: str | None = None,
         callback_secret: str | None = None,
         clock: Clock | None = None,
+        callback_attempts: int = DEFAULT_CALLBACK_ATTEMPTS,
+        callback_backoff_seconds: float = DEFAULT_CALLBACK_BACKOFF_SECONDS,
     ) -> None:
         if callback_url and urlsplit(callback_url).scheme not in ("http", "https"):
             raise ValueError(f"callback_url must be http(s): {callback_url!r}")
@@ -854,6 +860,11 @@ class HpkSimulator(BackgroundHttpServer):
         self._token_ttl = timedelta(seconds=token_ttl_seconds)
         self._callback_url = callback_url
         self._callback_secret = callback_secret
+        self._callback_attempts = max(1, callback_attempts)
+        self._callback_backoff = callback_backoff_seconds
+        self._callback_outcomes: deque[int | None] = deque(maxlen=_CALL_LOG_LIMIT)
+        self._callbacks_delivered = 0
+        self._callbacks_abandoned = 0
         self._clock = clock or SystemClock()
         self._clock_offset = timedelta()
         self._lock = threading.RLock()
@@ -906,7 +917,8 @@ class HpkSimulator(BackgroundHttpServer):
         method, path = request.method, request.path
         if method == "GET" and path == "/_sim/state":
             with self._lock:
-                return _envelope(0, "ok", self._state.dump() | {"calls": list(self._calls)})
+                state = self._state.dump() | {"calls": list(self._calls)}
+                return _envelope(0, "ok", state | {"callbacks": self._callback_counts_locked()})
         if method != "POST":
             return _envelope(40401, f"no such control endpoint {method} {path}", status=404)
         body = _json_object(request)
@@ -1000,22 +1012,64 @@ class HpkSimulator(BackgroundHttpServer):
         if not self._callback_url:
             return
         raw_body = json.dumps(event).encode()
-        headers = {"Content-Type": "application/json"}
-        if self._callback_secret:
-            signature = hmac.new(self._callback_secret.encode(), raw_body, hashlib.sha256).hexdigest()
-            headers["X-HPK-Signature"] = signature
         threading.Thread(
-            target=self._deliver_callback, args=(self._callback_url, raw_body, headers), daemon=True
+            target=self._deliver_callback, args=(self._callback_url, raw_body), daemon=True
         ).start()
 
-    @staticmethod
-    def _deliver_callback(url: str, raw_body: bytes, headers: dict[str, str]) -> None:
+    def _deliver_callback(self, url: str, raw_body: bytes) -> None:
+        """Delivers with retries and exponential backoff (with jitter) until a 2xx or a refusal that
+        repeating cannot change (4xx other than 408/429); each attempt is signed afresh, as a real
+        sender's retry would be, so it carries a new timestamp and nonce."""
+        for attempt in range(1, self._callback_attempts + 1):
+            status = self._attempt_callback(url, raw_body)
+            with self._lock:
+                self._callback_outcomes.append(status)
+            if status is not None and (200 <= status < 300 or _final_refusal(status)):
+                with self._lock:
+                    self._callbacks_delivered += 200 <= status < 300
+                return
+            if attempt < self._callback_attempts:
+                delay = self._callback_backoff * 2 ** (attempt - 1)
+                self.sleep_unless_stopped(delay + random.uniform(0, delay / 2))  # noqa: S311 - jitter
+        with self._lock:
+            self._callbacks_abandoned += 1
+        logger.warning(
+            "HPK simulator callback abandoned", extra={"url": url, "attempts": self._callback_attempts}
+        )
+
+    def _attempt_callback(self, url: str, raw_body: bytes) -> int | None:
+        """The HTTP status of one delivery attempt; None when no answer came (connection reset, timeout)."""
+        headers = {"Content-Type": "application/json"}
+        if self._callback_secret:
+            # Signed on the wall clock: `/_sim/clock/advance` moves HPK's business time, not the
+            # timestamp the receiver checks against its own clock.
+            headers |= signed_callback_headers(self._callback_secret, raw_body, self._clock.now())
         request = urllib.request.Request(url, data=raw_body, headers=headers, method="POST")  # noqa: S310 - scheme checked in __init__
         try:
-            with urllib.request.urlopen(request, timeout=_CALLBACK_TIMEOUT_SECONDS):  # noqa: S310 - scheme checked in __init__
-                pass
+            with urllib.request.urlopen(request, timeout=_CALLBACK_TIMEOUT_SECONDS) as response:  # noqa: S310 - scheme checked in __init__
+                return int(response.status)
+        except urllib.error.HTTPError as error:
+            return int(error.code)
         except OSError as error:
-            logger.warning("HPK simulator callback failed", extra={"url": url, "error": str(error)})
+            logger.info("HPK simulator callback attempt failed", extra={"url": url, "error": str(error)})
+            return None
+
+    def callback_counts(self) -> dict[str, int]:
+        """Callbacks delivered (2xx) and abandoned after every attempt, and how many attempts failed."""
+        with self._lock:
+            return self._callback_counts_locked()
+
+    def _callback_counts_locked(self) -> dict[str, int]:
+        failed = sum(1 for status in self._callback_outcomes if status is None or status >= 300)
+        return {
+            "delivered": self._callbacks_delivered,
+            "abandoned": self._callbacks_abandoned,
+            "failed_attempts": failed,
+        }
+
+
+def _final_refusal(status: int) -> bool:
+    return 400 <= status < 500 and status not in (408, 429)
 
 
 class HpkSimulatorControl(JsonHttpClient):

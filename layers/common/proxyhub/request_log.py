@@ -62,7 +62,8 @@ def render_body(body: Any, limit: int, known_secrets: tuple[str, ...] = ()) -> s
     """Redacted JSON (or text) capped at `limit` characters; known secret strings are masked too."""
     if isinstance(body, bytes | str):
         text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
-        with contextlib.suppress(ValueError):  # not JSON: keep the text as it is
+        # Not JSON, or nested too deep to walk: keep the text as it is.
+        with contextlib.suppress(ValueError, RecursionError):
             text = json.dumps(redact(json.loads(text)), ensure_ascii=False)
     else:
         text = json.dumps(redact(body), ensure_ascii=False, default=str)

@@ -735,17 +735,27 @@ def test_logged_bodies_are_capped(hpk_connection: ProxyConnection, request_log: 
 # --- callbacks -----------------------------------------------------------------------------------
 
 
+class AnyNonce:
+    def remember(self, nonce: str, expires_at: datetime) -> bool:
+        return True
+
+
 class CallbackReceiver:
     """A tiny local endpoint standing in for our HPK webhook."""
 
     def __init__(self) -> None:
-        self.received: queue.Queue[tuple[str | None, bytes]] = queue.Queue()
+        self.received: queue.Queue[tuple[dict[str, str], bytes]] = queue.Queue()
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.received.put((self.headers.get("X-HPK-Signature"), body))
+                headers = {
+                    name.lower(): value
+                    for name, value in self.headers.items()
+                    if name.lower().startswith("x-hpk-")
+                }
+                receiver.received.put((headers, body))
                 self.send_response(204)
                 self.end_headers()
 
@@ -758,7 +768,7 @@ class CallbackReceiver:
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         ).start()
 
-    def next(self) -> tuple[str | None, bytes]:
+    def next(self) -> tuple[dict[str, str], bytes]:
         return self.received.get(timeout=5)
 
     def close(self) -> None:
@@ -786,10 +796,16 @@ def test_status_callbacks_are_signed_with_the_callback_secret(
         simulator.control.advance_outbound(outbound_no, "SHIPPED")
         outbound_signature, outbound_body = callback_receiver.next()
 
-    assert verify_hpk_callback(secret, inbound_body, inbound_signature)
-    assert verify_hpk_callback(secret, outbound_body, outbound_signature)
-    assert not verify_hpk_callback("other-secret", inbound_body, inbound_signature)
-    assert not verify_hpk_callback(secret, inbound_body.replace(b"IB-1", b"IB-2"), inbound_signature)
+    now = datetime.now(UTC)
+
+    def verified(secret: str, body: bytes, headers: dict[str, str]) -> bool:
+        return verify_hpk_callback(secret, body, headers, now, AnyNonce()).accepted
+
+    assert verified(secret, inbound_body, inbound_signature)
+    assert verified(secret, outbound_body, outbound_signature)
+    assert inbound_signature["x-hpk-nonce"] != outbound_signature["x-hpk-nonce"]
+    assert not verified("other-secret", inbound_body, inbound_signature)
+    assert not verified(secret, inbound_body.replace(b"IB-1", b"IB-2"), inbound_signature)
     inbound_event = status_callback_from_wire(inbound_body)
     outbound_event = status_callback_from_wire(outbound_body)
     assert (

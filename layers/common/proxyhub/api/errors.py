@@ -13,6 +13,7 @@ from proxyhub.errors import (
     NotFoundError,
     SystemConfigurationError,
 )
+from proxyhub.input_policy import InputRefused
 from proxyhub.observability import logger
 
 
@@ -45,6 +46,11 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
         summary = "; ".join(f"{item['field']}: {item['message']}" for item in fields)
         return json_error(HTTPStatus.UNPROCESSABLE_ENTITY, f"Invalid request: {summary}", errors=fields)
 
+    @app.exception_handler(InputRefused)
+    def _refused_at_the_door(error: InputRefused) -> Response:
+        errors = [{"field": error.field, "message": error.message}]
+        return json_error(error.status, f"Invalid request: {error}", errors=errors)
+
     @app.exception_handler(NotFoundError)
     def _not_found(error: NotFoundError) -> Response:
         return json_error(HTTPStatus.NOT_FOUND, error.message)
@@ -72,5 +78,17 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
 
     @app.exception_handler(Exception)
     def _unexpected(error: Exception) -> Response:
-        logger.exception("Unhandled error", extra={"error_type": type(error).__name__})
-        return json_error(HTTPStatus.INTERNAL_SERVER_ERROR, "Internal error; see the request id in the logs")
+        request_id = app.current_event.request_context.request_id
+        logger.exception(
+            "Unhandled error", extra={"error_type": type(error).__name__, "request_id": request_id}
+        )
+        return internal_error(request_id)
+
+
+def internal_error(request_id: str | None) -> Response:
+    """A 500 says which request failed, never why: the details are in our logs under that id."""
+    return json_error(
+        HTTPStatus.INTERNAL_SERVER_ERROR,
+        "Internal error; see the request id in the logs",
+        request_id=request_id,
+    )

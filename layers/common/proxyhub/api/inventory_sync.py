@@ -4,16 +4,16 @@ from http import HTTPStatus
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel
 
+from proxyhub.api.paths import CodePath
 from proxyhub.clock import to_iso
 from proxyhub.models.inventory import SnapshotEntry
 from proxyhub.wiring import container
 
 router = Router()
 
-CodePath = Annotated[str, Path(min_length=1, max_length=64)]
 CursorQuery = Annotated[str | None, Query(max_length=2048, description="next_cursor of the previous page")]
 
 

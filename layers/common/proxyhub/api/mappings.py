@@ -1,8 +1,9 @@
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.event_handler.openapi.params import Body
 
+from proxyhub.api.paths import CodePath
 from proxyhub.models.config import (
     ChannelMapping,
     ChannelMappingInput,
@@ -13,7 +14,6 @@ from proxyhub.wiring import container
 
 router = Router()
 
-CodePath = Annotated[str, Path(min_length=1, max_length=64)]
 WAREHOUSES = "/v1/proxy-systems/<code>/warehouse-mappings"
 CHANNELS = "/v1/proxy-systems/<code>/channel-mappings"
 

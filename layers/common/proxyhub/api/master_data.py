@@ -1,14 +1,13 @@
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.event_handler.openapi.params import Body
 
+from proxyhub.api.paths import CodePath
 from proxyhub.models.config import Customer, CustomerInput, Sku, SkuInput
 from proxyhub.wiring import container
 
 router = Router()
-
-CodePath = Annotated[str, Path(min_length=1, max_length=64)]
 
 
 @router.put("/v1/skus/<gsku>", tags=["GSKU master data"])

@@ -2,14 +2,13 @@ from http import HTTPStatus
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.event_handler.openapi.params import Body
 
+from proxyhub.api.paths import CodePath
 from proxyhub.models.orders import CancelRequest, InboundOrderCreate, Order, OrderKind, OutboundOrderCreate
 from proxyhub.wiring import container
 
 router = Router()
-
-OrderNoPath = Annotated[str, Path(min_length=1, max_length=64)]
 
 
 def _created_or_repeat(order: Order, created: bool) -> tuple[dict[str, Any], int]:
@@ -23,14 +22,12 @@ def create_inbound_order(data: Annotated[InboundOrderCreate, Body()]) -> tuple[d
 
 
 @router.get("/v1/inbound-orders/<order_no>", tags=["Orders"])
-def get_inbound_order(order_no: OrderNoPath) -> Order:
+def get_inbound_order(order_no: CodePath) -> Order:
     return container().order_service.get(OrderKind.INBOUND, order_no)
 
 
 @router.post("/v1/inbound-orders/<order_no>/cancel", tags=["Orders"])
-def cancel_inbound_order(
-    order_no: OrderNoPath, data: Annotated[CancelRequest | None, Body()] = None
-) -> Order:
+def cancel_inbound_order(order_no: CodePath, data: Annotated[CancelRequest | None, Body()] = None) -> Order:
     reason = (data or CancelRequest()).reason
     return container().order_service.cancel(OrderKind.INBOUND, order_no, reason)
 
@@ -41,13 +38,11 @@ def create_outbound_order(data: Annotated[OutboundOrderCreate, Body()]) -> tuple
 
 
 @router.get("/v1/outbound-orders/<order_no>", tags=["Orders"])
-def get_outbound_order(order_no: OrderNoPath) -> Order:
+def get_outbound_order(order_no: CodePath) -> Order:
     return container().order_service.get(OrderKind.OUTBOUND, order_no)
 
 
 @router.post("/v1/outbound-orders/<order_no>/cancel", tags=["Orders"])
-def cancel_outbound_order(
-    order_no: OrderNoPath, data: Annotated[CancelRequest | None, Body()] = None
-) -> Order:
+def cancel_outbound_order(order_no: CodePath, data: Annotated[CancelRequest | None, Body()] = None) -> Order:
     reason = (data or CancelRequest()).reason
     return container().order_service.cancel(OrderKind.OUTBOUND, order_no, reason)

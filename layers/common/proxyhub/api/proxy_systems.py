@@ -2,14 +2,13 @@ from http import HTTPStatus
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.event_handler.openapi.params import Body
 
+from proxyhub.api.paths import CodePath
 from proxyhub.models.config import ProxySystem, ProxySystemCreate, ProxySystemUpdate
 from proxyhub.wiring import container
 
 router = Router()
-
-CodePath = Annotated[str, Path(min_length=1, max_length=64)]
 
 
 @router.post("/v1/proxy-systems", tags=["Proxy systems"])

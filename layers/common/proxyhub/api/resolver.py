@@ -14,13 +14,14 @@ from proxyhub.api import (
     tasks,
 )
 from proxyhub.api.errors import register_error_handlers
+from proxyhub.strict_resolver import StrictHttpResolver
 
 API_TITLE = "GWMS proxy-warehouse integration hub"
 API_VERSION = "1.0.0"
 
 
 def build_resolver() -> APIGatewayHttpResolver:
-    app = APIGatewayHttpResolver(enable_validation=True)
+    app = StrictHttpResolver(enable_validation=True)
     register_error_handlers(app)
     routers = (proxy_systems, mappings, master_data, sku_mappings, orders, inventory, tasks, inventory_sync)
     for module in (*routers, onewarehouse_connections):

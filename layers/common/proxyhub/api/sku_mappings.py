@@ -1,14 +1,14 @@
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Query
 
+from proxyhub.api.paths import CodePath
 from proxyhub.models.skus import SkuMapping, SkuSyncStatus
 from proxyhub.wiring import container
 
 router = Router()
 
-CodePath = Annotated[str, Path(min_length=1, max_length=64)]
 SKU_MAPPINGS = "/v1/proxy-systems/<code>/sku-mappings"
 
 

@@ -6,9 +6,10 @@ from http import HTTPStatus
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel
 
+from proxyhub.api.paths import CodePath
 from proxyhub.clock import to_iso
 from proxyhub.errors import InvalidInputError
 from proxyhub.models.tasks import BusinessType, Task, TaskStatus, TaskType
@@ -18,7 +19,6 @@ from proxyhub.wiring import container
 
 router = Router()
 
-TaskIdPath = Annotated[str, Path(min_length=1, max_length=64)]
 StatusQuery = Annotated[
     str | None, Query(max_length=100, description="A status, or several joined by commas: pending,waiting")
 ]
@@ -210,7 +210,7 @@ def task_overview(
 
 
 @router.get("/v1/tasks/<task_id>", tags=["Sync tasks"])
-def get_task(task_id: TaskIdPath) -> TaskDetailView:
+def get_task(task_id: CodePath) -> TaskDetailView:
     details = container().sync_tasks.details(task_id)
     system = details.system
     return TaskDetailView(
@@ -222,7 +222,7 @@ def get_task(task_id: TaskIdPath) -> TaskDetailView:
 
 @router.get("/v1/tasks/<task_id>/request-logs", tags=["Sync tasks"])
 def list_task_request_logs(
-    task_id: TaskIdPath, limit: Annotated[int, Query(ge=1, le=500)] = 100
+    task_id: CodePath, limit: Annotated[int, Query(ge=1, le=500)] = 100
 ) -> dict[str, list[RequestLogView]]:
     """The task's HTTP exchanges, newest first, secrets redacted."""
     logs = container().sync_tasks.request_logs(task_id, limit)
@@ -230,7 +230,7 @@ def list_task_request_logs(
 
 
 @router.post("/v1/tasks/<task_id>/sync-now", tags=["Sync tasks"])
-def sync_task_now(task_id: TaskIdPath) -> tuple[MessageView, int]:
+def sync_task_now(task_id: CodePath) -> tuple[MessageView, int]:
     """Runs the task asynchronously now; 409 when it is finished or already running."""
     container().sync_tasks.sync_now(task_id)
     return MessageView(message=SYNC_NOW_ACCEPTED), HTTPStatus.ACCEPTED.value

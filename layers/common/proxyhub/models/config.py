@@ -5,7 +5,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
-Code = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+from proxyhub.models.input_rules import Code, DimensionCm, WeightKg
+
 PUTAWAY_LOCATION_MISSING = "Virtual putaway location not configured"
 DEFECTIVE_LOCATION_MISSING = "Defective location not configured"
 
@@ -28,7 +29,7 @@ class ProxySystemInput(BaseModel):
 
 
 class ProxySystemCreate(ProxySystemInput):
-    code: str = Code
+    code: Code
     password: str = Field(min_length=1, max_length=256)
 
 
@@ -84,9 +85,9 @@ class ProxySystemRecord:
 class WarehouseMappingInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    gwms_warehouse_code: str = Code
-    virtual_putaway_location: str | None = Field(default=None, max_length=64)
-    defective_location: str | None = Field(default=None, max_length=64)
+    gwms_warehouse_code: Code
+    virtual_putaway_location: Code | None = None
+    defective_location: Code | None = None
 
 
 class WarehouseMapping(BaseModel):
@@ -119,7 +120,7 @@ class WarehouseMapping(BaseModel):
 class ChannelMappingInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    proxy_channel_code: str = Code
+    proxy_channel_code: Code
 
 
 class ChannelMapping(BaseModel):
@@ -136,12 +137,12 @@ class SkuInput(BaseModel):
 
     name: str | None = Field(default=None, max_length=256)
     spec: str | None = Field(default=None, max_length=256)
-    weight_kg: float | None = Field(default=None, gt=0)
-    length_cm: float | None = Field(default=None, gt=0)
-    width_cm: float | None = Field(default=None, gt=0)
-    height_cm: float | None = Field(default=None, gt=0)
+    weight_kg: WeightKg | None = None
+    length_cm: DimensionCm | None = None
+    width_cm: DimensionCm | None = None
+    height_cm: DimensionCm | None = None
     barcode: str | None = Field(default=None, max_length=64)
-    customer_code: str | None = Field(default=None, max_length=64)
+    customer_code: Code | None = None
     local_sku: str | None = Field(default=None, max_length=64)
 
 
@@ -155,7 +156,7 @@ class CustomerInput(BaseModel):
 
     name: str = Field(min_length=1, max_length=128)
     account_status: Literal["open", "closed"]
-    warehouse_codes: list[str] = Field(default_factory=list, max_length=200)
+    warehouse_codes: list[Code] = Field(default_factory=list, max_length=200)
 
 
 class Customer(CustomerInput):

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-OrderNo = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+from proxyhub.models.input_rules import MAX_LINES_PER_ORDER, Code, Quantity
 
 
 class OrderKind(StrEnum):
@@ -29,19 +29,19 @@ class OrderStatus(StrEnum):
 class OrderLineInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    gsku: str = Field(min_length=1, max_length=64)
-    qty: int = Field(gt=0, le=1_000_000)
+    gsku: Code
+    qty: Quantity
 
 
 class InboundOrderCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    order_no: str = OrderNo
+    order_no: Code
     inbound_type: Literal["purchase", "return"]
-    warehouse_code: str = Field(min_length=1, max_length=64)
-    customer_code: str = Field(min_length=1, max_length=64)
+    warehouse_code: Code
+    customer_code: Code
     expected_at: datetime | None = None
-    items: list[OrderLineInput] = Field(min_length=1, max_length=200)
+    items: list[OrderLineInput] = Field(min_length=1, max_length=MAX_LINES_PER_ORDER)
 
     @model_validator(mode="after")
     def _one_line_per_gsku(self) -> "InboundOrderCreate":
@@ -67,21 +67,21 @@ class Recipient(BaseModel):
 class Transfer(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    destination_code: str = Field(min_length=1, max_length=64)
+    destination_code: Code
     fba_shipment_id: str | None = Field(default=None, max_length=64)
 
 
 class OutboundOrderCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    order_no: str = OrderNo
+    order_no: Code
     outbound_type: Literal["drop_shipping", "transfer_staging"]
-    warehouse_code: str = Field(min_length=1, max_length=64)
-    customer_code: str = Field(min_length=1, max_length=64)
-    channel_code: str | None = Field(default=None, max_length=64)
+    warehouse_code: Code
+    customer_code: Code
+    channel_code: Code | None = None
     recipient: Recipient | None = None
     transfer: Transfer | None = None
-    items: list[OrderLineInput] = Field(min_length=1, max_length=200)
+    items: list[OrderLineInput] = Field(min_length=1, max_length=MAX_LINES_PER_ORDER)
 
     @model_validator(mode="after")
     def _type_needs_its_details(self) -> "OutboundOrderCreate":

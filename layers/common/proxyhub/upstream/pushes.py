@@ -13,10 +13,10 @@ fixed mapping should let the same push through.
 """
 
 import ipaddress
-import json
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
+from decimal import Decimal
 from typing import Any, assert_never
 
 from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
@@ -27,7 +27,9 @@ from pydantic import BaseModel, ValidationError
 from proxyhub.clock import Clock
 from proxyhub.config.service import ConfigService
 from proxyhub.errors import ConflictError, DomainError, InvalidInputError, NotFoundError, VendorError
+from proxyhub.input_policy import InputRefused, admit_body, load_json
 from proxyhub.models.config import SkuInput
+from proxyhub.models.input_rules import CODE_RULE, is_code
 from proxyhub.models.orders import InboundOrderCreate, Order, OrderKind, OrderStatus, OutboundOrderCreate
 from proxyhub.orders.service import OrderService
 from proxyhub.request_log import RequestLogRecord, RequestLogSink, render_body
@@ -62,7 +64,7 @@ ANSWER_TTL_SECONDS = 24 * 3600
 NO_ACTIVE_CONNECTION = "No active OneWarehouse connection is configured"
 INTERCEPTION_IN_PROGRESS = "interception in progress"
 DEFAULT_CANCEL_REASON = "Cancelled by OneWarehouse"
-MAX_GSKU_LENGTH = 64
+INTERNAL_ERROR_NOTE = "Internal error ({error_type}); the reply was a 500, see the request id in the logs"
 
 # Domain field names as OneWarehouse calls them, so a 400 names the field it sent.
 _PUSH_FIELD_NAMES = {
@@ -159,8 +161,18 @@ class PushService:
 
     def handle(self, push: IncomingPush, lambda_context: Any = None) -> PushReply:
         started = time.perf_counter()
-        connection = self._connections.active()
-        handled = self._handle(push, connection, lambda_context)
+        connection: ConnectionSettings | None = None
+        try:
+            connection = self._connections.active()
+            handled = self._handle(push, connection, lambda_context)
+        except Exception as error:
+            # The sender gets a 500 (and retries); operators still find the push on the Logs page.
+            note = INTERNAL_ERROR_NOTE.format(error_type=type(error).__name__)
+            failed = _Handled(
+                PushReply(500, {"message": "Internal error", "request_id": push.request_id}), note
+            )
+            self._log(push, connection, failed, started)
+            raise
         self._log(push, connection, handled, started)
         return handled.reply
 
@@ -169,6 +181,11 @@ class PushService:
     def _handle(
         self, push: IncomingPush, connection: ConnectionSettings | None, lambda_context: Any
     ) -> _Handled:
+        try:
+            admit_body(_content_type(push.headers), push.raw_body)
+        except InputRefused as refused:
+            reply = self._codec.inadmissible(refused.status.value, refused.field, refused.message)
+            return _Handled(reply, f"Refused unread: {refused}")
         if connection is None:
             return _Handled(self._codec.unauthorized(NO_ACTIVE_CONNECTION), NO_ACTIVE_CONNECTION)
         verification = self._verify(push, connection)
@@ -319,15 +336,16 @@ class PushService:
 
 
 def _sku_input(push: ProductPush, connection: ConnectionSettings) -> tuple[str, SkuInput]:
-    if len(push.sku_id) > MAX_GSKU_LENGTH:
-        raise MalformedPushError("sku_id", f"at most {MAX_GSKU_LENGTH} characters")
+    # The GSKU is OneWarehouse's sku_id as it is, so it must be a code that /v1/skus/{gsku} can name.
+    if not is_code(push.sku_id):
+        raise MalformedPushError("sku_id", CODE_RULE)
     data = {
         "name": push.name,
         "spec": push.spec,
-        "weight_kg": push.weight_kg,
-        "length_cm": push.length_cm,
-        "width_cm": push.width_cm,
-        "height_cm": push.height_cm,
+        "weight_kg": _measure(push.weight_kg),
+        "length_cm": _measure(push.length_cm),
+        "width_cm": _measure(push.width_cm),
+        "height_cm": _measure(push.height_cm),
         "barcode": push.barcode,
         "customer_code": _customer(push.owner_code, connection),
         "local_sku": push.sku_code,
@@ -447,8 +465,18 @@ def _answer_key(push: IncomingPush, connection: ConnectionSettings) -> dict[str,
     return {
         "environment": connection.environment,
         "topic": push.topic.value,
-        "body": json.loads(push.raw_body),
+        # Parsed (by the same strict reader) before this is asked: the push is well-formed.
+        "body": load_json(push.raw_body),
     }
+
+
+def _content_type(headers: Mapping[str, str]) -> str | None:
+    return next((value for name, value in headers.items() if name.lower() == "content-type"), None)
+
+
+def _measure(value: Decimal | None) -> float | None:
+    """OneWarehouse's decimals as the domain's numbers, whose own bounds then apply."""
+    return None if value is None else float(value)
 
 
 def _cancel_result(order: Order) -> str:

@@ -11,6 +11,7 @@ from proxyhub.upstream.pushes import IncomingPush
 from proxyhub.wiring import container
 
 router = Router()
+PUSH_ROUTE = "/onewarehouse/<topic>"
 
 
 def _raw_body(event: APIGatewayProxyEventV2) -> bytes:
@@ -19,7 +20,7 @@ def _raw_body(event: APIGatewayProxyEventV2) -> bytes:
     return base64.b64decode(body) if event.is_base64_encoded else body.encode()
 
 
-@router.post("/onewarehouse/<topic>")
+@router.post(PUSH_ROUTE)
 def receive_push(topic: str) -> Response:
     event = cast(APIGatewayProxyEventV2, router.current_event)
     service = container().push_service

@@ -64,6 +64,9 @@ from proxyhub.upstream.notify import CallbackExecutor, OneWarehouseObserver, Ups
 from proxyhub.upstream.ports import ConnectionStore, PushCodec, UpstreamClientFactory, UpstreamOrderStore
 from proxyhub.upstream.pushes import PushService, RememberedAnswers
 
+# HPK callback nonces beside OneWarehouse's (scoped by app key) in the one nonce store.
+HPK_CALLBACK_NONCE_SCOPE = "hpk-callbacks"
+
 
 class Container:
     # Tests that script their own executors turn this off before the engine is built.
@@ -169,7 +172,8 @@ class Container:
 
     @cached_property
     def hpk_callback_reader(self) -> HpkCallbackReader:
-        return HpkCallbackReader(self.secrets, self.settings.hpk_callback_secret_name)
+        nonces = DynamoNonceStore(HPK_CALLBACK_NONCE_SCOPE, self.clock)
+        return HpkCallbackReader(self.secrets, self.settings.hpk_callback_secret_name, self.clock, nonces)
 
     # ------------------------------------------------------------ the task engine
 

@@ -13,6 +13,8 @@ import httpx
 from proxyhub.adapters.http import retry_after_seconds
 from proxyhub.clock import from_iso, to_iso
 from proxyhub.errors import InvalidInputError
+from proxyhub.input_policy import InputRefused, load_json
+from proxyhub.models.input_rules import CODE_RULE, is_code
 from proxyhub.proxy.ports import (
     BusinessRejection,
     CancelResolution,
@@ -328,18 +330,27 @@ def _optional_time(value: Any) -> datetime | None:
 def status_callback_from_wire(raw_body: bytes) -> StatusCallback:
     """A callback body: which order changed and how; InvalidInputError names what is malformed."""
     try:
-        payload = json.loads(raw_body)
-        event = payload["event"]
-        kind = _CALLBACK_EVENTS[event]
-        order_no = payload[f"{kind}_no"]
-        if not isinstance(order_no, str) or not order_no:
-            raise ValueError(f"{kind}_no missing")
-    except (ValueError, KeyError, TypeError) as error:
-        raise InvalidInputError(f"Malformed HPK callback ({error!r})", field="body") from error
+        payload = load_json(raw_body)
+    except InputRefused as refused:
+        raise InvalidInputError(f"Malformed HPK callback: {refused}", field=refused.field) from None
+    if not isinstance(payload, dict):
+        raise InvalidInputError("Malformed HPK callback: the body must be a JSON object", field="body")
+    event = payload.get("event")
+    kind = _CALLBACK_EVENTS.get(event) if isinstance(event, str) else None
+    if kind is None or not isinstance(event, str):
+        raise InvalidInputError(
+            f"Malformed HPK callback: event must be one of {', '.join(_CALLBACK_EVENTS)}", field="event"
+        )
+    number_field = f"{kind}_no"
+    order_no = payload.get(number_field)
+    if not isinstance(order_no, str) or not is_code(order_no):
+        raise InvalidInputError(f"Malformed HPK callback: {number_field} must be {CODE_RULE}", number_field)
     reference_no = payload.get("reference_no")
+    if reference_no is not None and not (isinstance(reference_no, str) and is_code(reference_no)):
+        raise InvalidInputError(f"Malformed HPK callback: reference_no must be {CODE_RULE}", "reference_no")
     return StatusCallback(
         kind=kind,
         proxy_order_no=order_no,
-        reference_no=str(reference_no) if reference_no else None,
+        reference_no=reference_no or None,
         event=event,
     )

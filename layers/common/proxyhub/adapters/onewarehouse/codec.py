@@ -8,6 +8,7 @@ from proxyhub.adapters.onewarehouse.wire import (
     TOPIC_PATHS,
     answer_reply,
     forbidden_reply,
+    inadmissible_reply,
     malformed_reply,
     parse_push,
     refused_reply,
@@ -55,6 +56,9 @@ class OneWarehouseCodec:
 
     def malformed(self, field: str, message: str) -> PushReply:
         return _reply(malformed_reply(field, message))
+
+    def inadmissible(self, status: int, field: str, message: str) -> PushReply:
+        return _reply(inadmissible_reply(status, field, message))
 
     def unauthorized(self, reason: str) -> PushReply:
         return _reply(unauthorized_reply(reason))

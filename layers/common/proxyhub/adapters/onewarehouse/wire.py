@@ -11,6 +11,7 @@ import httpx
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from proxyhub.adapters.http import retry_after_seconds
+from proxyhub.input_policy import InputRefused, load_json
 from proxyhub.models.upstream import Waybill
 from proxyhub.upstream.ports import (
     CancelDecision,
@@ -46,6 +47,8 @@ CODE_OK = 0
 CODE_MALFORMED = 400
 CODE_UNAUTHORIZED = 401
 CODE_FORBIDDEN = 403
+CODE_TOO_LARGE = 413
+CODE_UNSUPPORTED_MEDIA_TYPE = 415
 CODE_VALIDATION_FAILED = 40001
 CODE_NOT_FOUND = 40401
 CODE_BUSY = 40901
@@ -230,7 +233,9 @@ def parse_push(topic: PushTopic, raw_body: bytes | str) -> Push:
     """The push as a domain type; a body of the wrong shape raises `MalformedPushError` naming the field."""
     wire_model, to_domain = _PUSH_PARSERS[topic]
     try:
-        wire = wire_model.model_validate_json(raw_body)
+        wire = wire_model.model_validate(load_json(raw_body))
+    except InputRefused as refused:
+        raise MalformedPushError(refused.field, refused.message) from None
     except ValidationError as error:
         first = error.errors(include_url=False)[0]
         raise MalformedPushError(_field_path(first["loc"]), first["msg"]) from None
@@ -269,6 +274,11 @@ def malformed_reply(field: str, msg: str) -> dict[str, Any]:
     return {"code": CODE_MALFORMED, "msg": f"{field}: {msg}", "data": {"field": field}}
 
 
+def inadmissible_reply(status: int, field: str, msg: str) -> dict[str, Any]:
+    """A body refused unread (413, 415): the HTTP status is the code too."""
+    return {"code": status, "msg": f"{field}: {msg}", "data": {"field": field}}
+
+
 _REFUSAL_CODES: dict[PushRefusalKind, int] = {
     "invalid": CODE_VALIDATION_FAILED,
     "not_found": CODE_NOT_FOUND,
@@ -282,11 +292,18 @@ def refused_reply(refusal: PushRefused) -> dict[str, Any]:
     return refusal_reply(_REFUSAL_CODES[refusal.kind], refusal.reason)
 
 
-_HTTP_STATUS_BY_CODE = {CODE_UNAUTHORIZED: 401, CODE_FORBIDDEN: 403, CODE_MALFORMED: 400}
+_HTTP_STATUS_BY_CODE = {
+    CODE_UNAUTHORIZED: 401,
+    CODE_FORBIDDEN: 403,
+    CODE_MALFORMED: 400,
+    CODE_TOO_LARGE: 413,
+    CODE_UNSUPPORTED_MEDIA_TYPE: 415,
+}
 
 
 def reply_status(reply: Mapping[str, Any]) -> int:
-    """The HTTP status that goes with a reply: 401, 403 and 400 for those codes, else 200 (refusals too)."""
+    """The HTTP status that goes with a reply: 400, 401, 403, 413 and 415 for those codes, else 200
+    (refusals too)."""
     code = reply.get("code")
     return _HTTP_STATUS_BY_CODE.get(code, 200) if isinstance(code, int) else 200
 
