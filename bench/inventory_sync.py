@@ -8,9 +8,9 @@ the given share of discrepancies (a third each: changed quantity, batch only HPK
 have). Then one sync task runs through the real task engine, executor and repositories against moto
 in this process, and the script prints its wall time, lines per second, DynamoDB calls and memory.
 
-moto is adjusted where it would measure itself rather than the sync: a transaction backs up only the
-items it touches (moto deep-copies each whole table, once per item), and the copies that answer
-queries are not kept for ever (moto tracks every item object it creates). moto still answers far
+moto runs with the shared trims of `proxyhub_dev.local.moto_trims` (as the local stack and the tests
+do), so it does not measure itself: no whole-table copy per transaction item, no item copy kept for
+ever, no whole-table sort per query. moto still answers far
 slower than DynamoDB (its response serializer dominates), so its share of the wall time is printed
 apart, with a projection for a 10 ms DynamoDB round trip.
 
@@ -21,7 +21,6 @@ sync, at the cost of a much slower run.
 
 import argparse
 import contextlib
-import copy
 import os
 import random
 import resource
@@ -41,10 +40,6 @@ import boto3
 import httpx
 from botocore.client import BaseClient
 from moto import mock_aws
-from moto.dynamodb import models as moto_models
-from moto.dynamodb.models import DynamoDBBackend
-from moto.dynamodb.models.dynamo_type import Item as MotoItem
-from moto.dynamodb.models.table import Table as MotoTable
 from samtranslator.yaml_helper import yaml_parse
 
 from proxyhub.clock import SystemClock, from_iso
@@ -57,6 +52,7 @@ from proxyhub.observability import logger
 from proxyhub.request_log import RequestLogRecord
 from proxyhub.settings import get_settings
 from proxyhub.wiring.container import Container
+from proxyhub_dev.local.moto_trims import apply_moto_trims
 from proxyhub_dev.simulators.hpk import generated_batch_rows
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,6 +65,7 @@ TABLE_SETTINGS = {
     "OrdersTable": "ORDERS_TABLE_NAME",
     "InventoryTable": "INVENTORY_TABLE_NAME",
     "IdempotencyTable": "IDEMPOTENCY_TABLE_NAME",
+    "AuditTable": "AUDIT_TABLE_NAME",
 }
 WRITE_OPERATIONS = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}
 # An assumed DynamoDB round trip from Lambda in the same region, for projecting moto's figures.
@@ -119,68 +116,6 @@ def counting_dynamodb_calls(counter: DynamoCounter) -> Iterator[None]:
         yield
     finally:
         BaseClient._make_api_call = original  # type: ignore[attr-defined]
-
-
-# ---------------------------------------------------------------- moto's bookkeeping
-
-
-class _NotTracked:
-    def append(self, _instance: object) -> None:
-        pass
-
-
-def stop_tracking_item_copies() -> None:
-    """moto keeps every DynamoDB item object it ever creates until a reset, including the copies it
-    makes to answer each query: memory that grows with every read and would swamp the sync's own."""
-    MotoItem.instances_tracked = _NotTracked()  # type: ignore[attr-defined]
-
-
-class _CopyAllButTables:
-    """Stands in for moto's `copy` module: deep copies everything except whole tables."""
-
-    @staticmethod
-    def deepcopy(value: Any, memo: dict[int, Any] | None = None) -> Any:
-        return value if isinstance(value, MotoTable) else copy.deepcopy(value, memo)
-
-
-def back_up_touched_items_only() -> None:
-    """moto backs a transaction up by deep-copying every table it touches, once per item: seconds per
-    transaction on a 200,000-batch ledger, hours for the sync. DynamoDB has no such cost, so for the
-    bench moto keeps its semantics (all or nothing) with a backup of the touched items only."""
-    original = DynamoDBBackend.transact_write_items
-
-    def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
-        backups = [_backup_of(self, item) for item in transact_items]
-        moto_models.copy = _CopyAllButTables  # type: ignore[assignment]
-        try:
-            original(self, transact_items)
-        except Exception:
-            for table, hash_key, range_key, saved in reversed(backups):
-                _restore(table, hash_key, range_key, saved)
-            raise
-        finally:
-            moto_models.copy = copy
-
-    DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
-
-
-def _backup_of(backend: DynamoDBBackend, transact_item: dict[str, Any]) -> tuple[MotoTable, Any, Any, Any]:
-    operation = next(iter(transact_item.values()))
-    table = backend.get_table(operation["TableName"])
-    key = operation.get("Key") or {
-        name: operation["Item"][name] for name in (table.hash_key_attr, table.range_key_attr) if name
-    }
-    hash_key, range_key = backend.get_keys_value(table, key)
-    return table, hash_key, range_key, copy.deepcopy(table.get_item(hash_key, range_key))
-
-
-def _restore(table: MotoTable, hash_key: Any, range_key: Any, saved: Any) -> None:
-    if saved is None:
-        table.delete_item(hash_key, range_key)
-    elif range_key is not None:
-        table.items[hash_key][range_key] = saved
-    else:
-        table.items[hash_key] = saved
 
 
 # ---------------------------------------------------------------- the HPK simulator process
@@ -423,8 +358,7 @@ def main() -> None:
         SECRETS_PREFIX="bench",
     )
     logger.setLevel("WARNING")
-    back_up_touched_items_only()
-    stop_tracking_item_copies()
+    apply_moto_trims()
     with hpk_simulator_process() as base_url, mock_aws():
         create_aws_resources()
         hpk_log = TimedRequestLog(get_settings(), SystemClock())

@@ -19,6 +19,7 @@ from proxyhub import wiring
 from proxyhub_dev.local.deploy import DeployedStack, deploy_template
 from proxyhub_dev.local.direct_resources import SCHEDULE, SCHEDULE_GROUP
 from proxyhub_dev.local.invoker import DeployedFunction
+from proxyhub_dev.local.moto_trims import apply_moto_trims
 from proxyhub_dev.local.template import SamTemplate
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,7 @@ class LocalStack:
 
     def start(self) -> None:
         _quiet_moto()
+        apply_moto_trims()
         self._server.start()
         host, port = self._server.get_host_and_port()
         self._endpoint_url = f"http://{host}:{port}"

@@ -1,0 +1,219 @@
+"""moto's DynamoDB, trimmed where it would measure itself rather than our code: one shared place for
+the local stack, the benchmarks and the tests (`apply_moto_trims()`, idempotent).
+
+What moto 5.2 does and DynamoDB does not (measured: `../shared/docs/local-aws-notes.md`):
+
+- **A transaction deep-copies every table it touches, once per item**, as its rollback backup: a
+  3-item transaction costs 32 / 156 / 409 ms on a table of 100 / 400 / 1,000 items. Trimmed: the
+  backup holds the touched items only; all-or-nothing is kept (a failed transaction restores them).
+- **Every item object moto creates is kept** (`instances_tracked`), the copies that answer each read
+  included: memory that grows with every request until a reset. Trimmed: nothing is tracked.
+- **A query collects and sorts the whole table** before it looks at the partition asked for.
+  Trimmed: a table query starts from its partition; an index query skips the table-wide sort
+  (its matches are sorted by the index's keys anyway).
+- **Nothing guards its dictionaries against concurrent requests**: under parallel load moto answers
+  some requests with an internal error ("dictionary changed size during iteration"), which botocore
+  retries out of sight. Trimmed: DynamoDB requests are served one at a time (they hold the GIL
+  anyway), and any internal error left is counted (`internal_errors()`) and logged.
+
+Semantics are moto's own in every other respect; none of this runs in the Lambda layer.
+"""
+
+import contextvars
+import copy
+import logging
+import threading
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+from moto.dynamodb import models as moto_dynamodb_models
+from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.dynamo_type import DynamoType
+from moto.dynamodb.models.dynamo_type import Item as MotoItem
+from moto.dynamodb.models.table import Table as MotoTable
+from moto.dynamodb.responses import DynamoHandler
+
+log = logging.getLogger(__name__)
+
+_applied = False
+_apply_guard = threading.Lock()
+# One DynamoDB request at a time: moto's tables are plain dicts, iterated and changed by requests.
+_dynamodb_requests = threading.RLock()
+_errors_guard = threading.Lock()
+_internal_errors: list[str] = []
+# The partition a query is being answered for, so `all_items` can start from it.
+_query_partition: contextvars.ContextVar[tuple[DynamoType | None, bool] | None] = contextvars.ContextVar(
+    "moto_query_partition", default=None
+)
+
+
+def apply_moto_trims() -> None:
+    """Patches moto's DynamoDB in this process (moto server threads included); safe to call again."""
+    global _applied  # noqa: PLW0603 - patches are per process, applied once
+    with _apply_guard:
+        if _applied:
+            return
+        _stop_tracking_item_copies()
+        _back_up_touched_items_only()
+        _query_from_the_partition()
+        _serve_requests_one_at_a_time()
+        _applied = True
+
+
+def internal_errors() -> list[str]:
+    """moto's internal errors (a 500 to the client) since the process started, newest last."""
+    with _errors_guard:
+        return list(_internal_errors)
+
+
+# ---------------------------------------------------------------- item copies
+
+
+class _NotTracked:
+    def append(self, _instance: object) -> None:
+        pass
+
+    def __iter__(self) -> Any:
+        return iter(())
+
+    def clear(self) -> None:
+        pass
+
+
+def _stop_tracking_item_copies() -> None:
+    MotoItem.instances_tracked = _NotTracked()  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------- transactions
+
+
+class _CopyAllButTables(ModuleType):
+    """Stands in for moto's `copy` module during a transaction: deep copies anything but whole tables."""
+
+    @staticmethod
+    def deepcopy(value: Any, memo: dict[int, Any] | None = None) -> Any:
+        return value if isinstance(value, MotoTable) else copy.deepcopy(value, memo)
+
+
+_COPY_ALL_BUT_TABLES = _CopyAllButTables("copy")
+
+
+def _back_up_touched_items_only() -> None:
+    original = DynamoDBBackend.transact_write_items
+
+    def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
+        backups = [_backup_of(self, item) for item in transact_items]
+        moto_dynamodb_models.copy = _COPY_ALL_BUT_TABLES
+        try:
+            original(self, transact_items)
+        except Exception:
+            for backup in reversed(backups):
+                if backup is not None:
+                    _restore(*backup)
+            raise
+        finally:
+            moto_dynamodb_models.copy = copy
+
+    DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+
+
+def _backup_of(
+    backend: DynamoDBBackend, transact_item: dict[str, Any]
+) -> tuple[MotoTable, Any, Any, Any] | None:
+    try:
+        operation = next(iter(transact_item.values()))
+        table = backend.get_table(operation["TableName"])
+        key = operation.get("Key") or {
+            name: operation["Item"][name] for name in (table.hash_key_attr, table.range_key_attr) if name
+        }
+        hash_key, range_key = backend.get_keys_value(table, key)
+    except Exception:
+        # A malformed item: moto itself refuses the transaction before changing anything.
+        return None
+    return table, hash_key, range_key, copy.deepcopy(table.get_item(hash_key, range_key))
+
+
+def _restore(table: MotoTable, hash_key: Any, range_key: Any, saved: Any) -> None:
+    if saved is None:
+        if table.get_item(hash_key, range_key) is not None:
+            table.delete_item(hash_key, range_key)
+    elif range_key is not None:
+        table.items[hash_key][range_key] = saved
+    else:
+        table.items[hash_key] = saved
+
+
+# ---------------------------------------------------------------- queries
+
+
+def _query_from_the_partition() -> None:
+    original_query = MotoTable.query
+    original_all_items = MotoTable.all_items
+
+    def query(self: MotoTable, hash_key: DynamoType | None, *args: Any, **kwargs: Any) -> Any:
+        # moto passes the index name as the eighth argument (or by name).
+        index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
+        on_index = bool(index_name)
+        token = _query_partition.set((hash_key, on_index))
+        try:
+            return original_query(self, hash_key, *args, **kwargs)
+        finally:
+            _query_partition.reset(token)
+
+    def all_items(self: MotoTable) -> list[MotoItem]:
+        partition = _query_partition.get()
+        if partition is None:
+            return original_all_items(self)
+        hash_key, on_index = partition
+        if on_index:
+            # Every item may be in the index's partition; the caller sorts the matches itself.
+            return [item for item in _items_of(self.items.values(), self.range_key_attr)]
+        found = self.items.get(hash_key)
+        if found is None:
+            return []
+        if not self.range_key_attr:
+            return [found]  # type: ignore[list-item]
+        # Sorted on plain values here, so moto's own sort (DynamoType comparisons) finds one run.
+        return sorted(found.values(), key=_range_value)
+
+    MotoTable.query = query  # type: ignore[method-assign]
+    MotoTable.all_items = all_items  # type: ignore[method-assign]
+
+
+def _range_value(item: MotoItem) -> Any:
+    return item.range_key.cast_value if item.range_key is not None else None
+
+
+def _items_of(partitions: Any, has_range_key: str | None) -> list[MotoItem]:
+    if not has_range_key:
+        return list(partitions)
+    return [item for partition in partitions for item in partition.values()]
+
+
+# ---------------------------------------------------------------- concurrent requests
+
+
+def _serve_requests_one_at_a_time() -> None:
+    original: Callable[[DynamoHandler], Any] = DynamoHandler.call_action
+
+    def call_action(self: DynamoHandler) -> Any:
+        with _dynamodb_requests:
+            try:
+                return original(self)
+            except Exception as error:
+                _record_internal_error(self, error)
+                raise
+
+    DynamoHandler.call_action = call_action  # type: ignore[method-assign]
+
+
+def _record_internal_error(handler: DynamoHandler, error: Exception) -> None:
+    try:
+        action = handler._get_action()
+    except Exception:
+        action = "?"
+    described = f"{action}: {type(error).__name__}: {error}"
+    with _errors_guard:
+        _internal_errors.append(described)
+    log.warning("moto internal error (the client sees a 500 and retries): %s", described)
