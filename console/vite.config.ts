@@ -2,8 +2,10 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
-// `npm run dev` and `vite preview` forward /v1 to the local stack (`make run`), or to CONSOLE_API_URL.
+// `npm run dev` and `vite preview` forward /v1, and the sign-in settings in /console/config.json, to the
+// local stack (`make run`), or to CONSOLE_API_URL.
 const apiTarget = process.env.CONSOLE_API_URL ?? 'http://127.0.0.1:3000';
+const proxy = { '/v1': apiTarget, '/console/config.json': apiTarget };
 
 // Served at https://<host>/console/ on the API's own origin, so the API is called at /v1/... directly.
 export default defineConfig({
@@ -11,8 +13,8 @@ export default defineConfig({
   plugins: [react()],
   // One vendor chunk (antd is most of it), cached after an operator's first visit; no need to warn.
   build: { outDir: 'dist', chunkSizeWarningLimit: 1600 },
-  server: { proxy: { '/v1': apiTarget } },
-  preview: { proxy: { '/v1': apiTarget } },
+  server: { proxy },
+  preview: { proxy },
   test: {
     environment: 'jsdom',
     setupFiles: ['./src/test/setup.ts'],

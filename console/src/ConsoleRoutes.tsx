@@ -1,4 +1,6 @@
 import { Navigate, Route, Routes } from 'react-router';
+import { RequireSignIn, SignInRedirect } from './auth/RequireSignIn';
+import { SignInPage } from './auth/SignInPage';
 import { ConsoleLayout } from './layout/ConsoleLayout';
 import { NotFoundPage } from './layout/NotFoundPage';
 import { LogsPage } from './logs/LogsPage';
@@ -8,19 +10,29 @@ import { SyncTasksPage, TaskDetailsRoute } from './tasks/SyncTasksPage';
 
 export function ConsoleRoutes() {
   return (
-    <Routes>
-      <Route element={<ConsoleLayout />}>
-        <Route index element={<Navigate to="/tasks" replace />} />
-        <Route path="tasks" element={<SyncTasksPage />}>
-          <Route path=":taskId" element={<TaskDetailsRoute />} />
+    <>
+      <SignInRedirect />
+      <Routes>
+        <Route path="sign-in" element={<SignInPage />} />
+        <Route
+          element={
+            <RequireSignIn>
+              <ConsoleLayout />
+            </RequireSignIn>
+          }
+        >
+          <Route index element={<Navigate to="/tasks" replace />} />
+          <Route path="tasks" element={<SyncTasksPage />}>
+            <Route path=":taskId" element={<TaskDetailsRoute />} />
+          </Route>
+          <Route path="proxy-systems" element={<ProxySystemsPage />} />
+          <Route path="proxy-systems/:code" element={<ProxySystemsPage />} />
+          <Route path="logs" element={<LogsPage />} />
+          <Route path="onewarehouse" element={<Navigate to="/onewarehouse/sandbox" replace />} />
+          <Route path="onewarehouse/:environment" element={<OneWarehousePage />} />
+          <Route path="*" element={<NotFoundPage />} />
         </Route>
-        <Route path="proxy-systems" element={<ProxySystemsPage />} />
-        <Route path="proxy-systems/:code" element={<ProxySystemsPage />} />
-        <Route path="logs" element={<LogsPage />} />
-        <Route path="onewarehouse" element={<Navigate to="/onewarehouse/sandbox" replace />} />
-        <Route path="onewarehouse/:environment" element={<OneWarehousePage />} />
-        <Route path="*" element={<NotFoundPage />} />
-      </Route>
-    </Routes>
+      </Routes>
+    </>
   );
 }

@@ -10,8 +10,8 @@ export interface ApiClientOptions {
   baseUrl?: string;
   fetch?: (request: Request) => Promise<Response>;
   /**
-   * Extra openapi-fetch middleware, run before every request. Cognito sign-in plugs in here with an
-   * `onRequest` that sets `Authorization: Bearer <token>` (and an `onResponse` that reacts to a 401).
+   * Extra openapi-fetch middleware, run on every request. The console passes `bearerToken(auth)`
+   * (src/auth/bearerToken.ts): `Authorization: Bearer <Cognito ID token>`, and sign-in again on a 401.
    */
   middleware?: Middleware[];
 }

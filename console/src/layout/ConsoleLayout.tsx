@@ -7,6 +7,7 @@ import {
 } from '@ant-design/icons';
 import { Layout, Menu, Typography } from 'antd';
 import { Link, Outlet, useLocation } from 'react-router';
+import { SignedInUser } from './SignedInUser';
 
 const PAGES = [
   { path: '/tasks', label: 'Sync Tasks', icon: <SyncOutlined aria-hidden /> },
@@ -45,6 +46,9 @@ export function ConsoleLayout() {
         />
       </Layout.Sider>
       <Layout>
+        <Layout.Header className="console-header">
+          <SignedInUser />
+        </Layout.Header>
         <Layout.Content className="console-content">
           <Outlet />
         </Layout.Content>

@@ -1,5 +1,9 @@
 import { vi } from 'vitest';
 import { createApiClient } from '../api/client';
+import { bearerToken } from '../auth/bearerToken';
+import { createCognitoAuth } from '../auth/cognitoAuth';
+import { TEST_AUTH_CONFIG } from './auth';
+import { anAdmin } from './fixtures';
 
 export interface FakeReply {
   status?: number;
@@ -11,6 +15,8 @@ export interface RecordedCall {
   path: string;
   query: URLSearchParams;
   body: unknown;
+  /** The Authorization header the call carried, if any. */
+  authorization: string | null;
 }
 
 type Handler = FakeReply | ((call: RecordedCall, pathParams: Record<string, string>) => FakeReply);
@@ -18,8 +24,11 @@ type Handler = FakeReply | ((call: RecordedCall, pathParams: Record<string, stri
 /**
  * A fake API at the network edge: openapi-fetch gets a `fetch` that answers from `routes`
  * (`"GET /v1/tasks/:task_id"` → reply) and records every call. Unknown routes answer 404.
+ * The client signs its calls with the console's own Cognito auth (on the fake pool of fakeCognito.ts);
+ * `GET /v1/me` answers an admin unless `routes` says otherwise.
  */
 export function fakeApi(routes: Record<string, Handler>) {
+  routes = { 'GET /v1/me': { body: anAdmin() }, ...routes };
   const calls: RecordedCall[] = [];
   const fetch = vi.fn(async (request: Request) => {
     const url = new URL(request.url);
@@ -29,6 +38,7 @@ export function fakeApi(routes: Record<string, Handler>) {
       path: decodeURIComponent(url.pathname),
       query: url.searchParams,
       body: text ? JSON.parse(text) : undefined,
+      authorization: request.headers.get('authorization'),
     };
     calls.push(call);
     const route = findRoute(routes, call);
@@ -42,10 +52,11 @@ export function fakeApi(routes: Record<string, Handler>) {
       headers: { 'content-type': 'application/json' },
     });
   });
-  const client = createApiClient({ baseUrl: 'http://console.test', fetch });
+  const auth = createCognitoAuth(TEST_AUTH_CONFIG);
+  const client = createApiClient({ baseUrl: 'http://console.test', fetch, middleware: [bearerToken(auth)] });
   const callsTo = (method: string, path: string) =>
     calls.filter((call) => call.method === method && call.path === path);
-  return { client, fetch, calls, callsTo };
+  return { client, auth, fetch, calls, callsTo };
 }
 
 export type FakeApi = ReturnType<typeof fakeApi>;

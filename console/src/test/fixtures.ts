@@ -84,3 +84,16 @@ export function aWarehouseMapping(overrides: Partial<WarehouseMapping> = {}): Wa
     ...overrides,
   };
 }
+
+/** GET /v1/me of operator@example.com, in groups operator and admin. */
+export function anAdmin(overrides: Record<string, unknown> = {}) {
+  return {
+    subject: '11111111-2222-3333-4444-555555555555',
+    email: 'operator@example.com',
+    door: 'operator',
+    roles: ['operator', 'admin'],
+    role: 'admin',
+    can: { sync_now: true, resync: true, inventory_sync: true, bulk_actions: true, configure: true },
+    ...overrides,
+  };
+}

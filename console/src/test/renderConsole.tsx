@@ -15,7 +15,7 @@ export function renderConsole({ api, path = '/tasks', ui }: { api: FakeApi; path
     // antd's style sheets stay out of jsdom: with them, every style lookup of a role query takes ~80 ms.
     <StyleProvider mock="server">
       <MemoryRouter initialEntries={[path]}>
-        <ConsoleProviders apiClient={api.client} queryClient={queryClient}>
+        <ConsoleProviders apiClient={api.client} auth={api.auth} queryClient={queryClient}>
           {ui ?? <ConsoleRoutes />}
           <CurrentLocation />
         </ConsoleProviders>

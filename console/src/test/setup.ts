@@ -1,6 +1,18 @@
 import '@testing-library/jest-dom/vitest';
 import { cleanup } from '@testing-library/react';
-import { afterEach } from 'vitest';
+import { afterEach, beforeEach, vi } from 'vitest';
+import { cognito, storeSession } from './fakeCognito';
+
+// Cognito at the module edge: every test talks to the in-memory pool of fakeCognito.ts.
+vi.mock('amazon-cognito-identity-js', () => import('./fakeCognito'));
+
+// Each test starts signed in as operator@example.com on a fresh tab; sign-in tests sign out first.
+beforeEach(() => {
+  cognito.reset();
+  window.sessionStorage.clear();
+  window.localStorage.clear();
+  storeSession('operator@example.com');
+});
 
 afterEach(cleanup);
 
