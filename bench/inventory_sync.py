@@ -300,7 +300,7 @@ def bench_components(hpk_log: TimedRequestLog) -> Container:
 
 
 class QuietScheduler:
-    def schedule_next_run(self, task_id: str, at: datetime) -> None:
+    def schedule_next_run(self, task_id: str, at: datetime, *, replace_existing: bool = False) -> None:
         pass
 
     def cancel_schedule(self, task_id: str) -> None:

@@ -6,11 +6,11 @@ when the committed copy and types are not what the API says.
 
 import json
 
-from proxyhub.api.resolver import API_TITLE, API_VERSION, build_resolver
+from proxyhub.api.resolver import build_resolver, openapi_json
 
 
 def openapi_document() -> str:
-    schema = json.loads(build_resolver().get_openapi_json_schema(title=API_TITLE, version=API_VERSION))
+    schema = json.loads(openapi_json(build_resolver()))
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 

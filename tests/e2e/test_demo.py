@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from proxyhub_dev.local.auth import GwmsSigner
 from proxyhub_dev.local.demo import run_demo
 from proxyhub_dev.local.demo_session import DemoNames, DemoTargets, ledger_totals
 from proxyhub_dev.local.runner import LocalServices, run_local_stack
@@ -43,6 +44,7 @@ def test_the_demo_drives_every_flow_to_its_expected_state(services: LocalService
     mugs = httpx.get(
         f"{services.api_url}/v1/inventory",
         params={"warehouse_code": names.warehouse, "gsku": names.gsku("MUG")},
+        auth=GwmsSigner(services.gwms),
     ).json()["items"]
     assert ledger_totals(mugs) == names.qualified(4) | names.defective(2)
 

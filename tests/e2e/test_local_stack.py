@@ -7,6 +7,7 @@ import boto3
 import httpx
 import pytest
 
+from proxyhub_dev.local.auth import GwmsSigner
 from proxyhub_dev.local.gateway import HttpRequest, RouteTable, build_http_api_event, http_response_from
 from proxyhub_dev.local.runner import LocalServices, run_local_stack
 from proxyhub_dev.local.template import HttpRoute, SamTemplate
@@ -24,7 +25,7 @@ def services() -> Iterator[LocalServices]:
 
 @pytest.fixture(scope="module")
 def api(services: LocalServices) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=services.api_url, timeout=30) as client:
+    with httpx.Client(base_url=services.api_url, timeout=30, auth=GwmsSigner(services.gwms)) as client:
         yield client
 
 
@@ -139,7 +140,8 @@ def test_the_hpk_simulator_runs_beside_the_stack(services: LocalServices) -> Non
 
 
 def test_the_most_specific_template_route_wins() -> None:
-    routes = RouteTable(SamTemplate.load().http_routes())
+    template_routes = SamTemplate.load().http_routes()
+    routes = RouteTable(route for route in template_routes if route.api_id == "HttpApi")
 
     by_path = routes.match("GET", "/v1/proxy-systems/HPK01/warehouse-mappings/SZ01")
 
@@ -148,6 +150,10 @@ def test_the_most_specific_template_route_wins() -> None:
     assert route.route_key == "GET /v1/proxy-systems/{code}/warehouse-mappings/{proxy_warehouse_code}"
     assert parameters == {"code": "HPK01", "proxy_warehouse_code": "SZ01"}
     assert routes.match("POST", "/v1/openapi.json") is None
+    # The operators' door sends every /v1 path to the function, which answers unknown ones itself.
+    operator_routes = RouteTable(route for route in template_routes if route.api_id == "OperatorApi")
+    matched = operator_routes.match("POST", "/v1/openapi.json")
+    assert matched is not None and matched[0].route_key == "ANY /v1/{proxy+}"
 
 
 def test_literal_segments_beat_parameters_and_greedy_paths_come_last() -> None:

@@ -13,6 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from proxyhub_dev.local.auth import GwmsCredentials, GwmsSigner
+
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -81,7 +83,11 @@ def test_the_runner_serves_the_api_and_stops_cleanly_on_ctrl_c(local_runner: sub
     api_url = output.wait_for(API_LINE, STARTUP_SECONDS)["url"]
 
     # When the API is called
-    response = httpx.get(f"{api_url}/v1/openapi.json", timeout=30)
+    response = httpx.get(
+        f"{api_url}/v1/openapi.json",
+        timeout=30,
+        auth=GwmsSigner(GwmsCredentials.from_environment("us-east-1")),
+    )
 
     # Then it answers, the banner names every part, and Ctrl-C stops everything with exit code 0
     assert response.status_code == 200

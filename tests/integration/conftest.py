@@ -16,10 +16,13 @@ from samtranslator.yaml_helper import yaml_parse
 from proxyhub import wiring
 from proxyhub.dal.tables import bind_tables
 from proxyhub.settings import Settings, get_settings
+from proxyhub_dev.local.moto_trims import apply_moto_trims
 
 # The OneWarehouse kit is a fixture plugin its test modules load (`pytest_plugins`) after importing from
 # it; marked before that import, it is assert-rewritten like a test instead of warned about.
 pytest.register_assert_rewrite("onewarehouse_kit")
+# moto's DynamoDB without its whole-table copies and unbounded item tracking, as the local stack runs it.
+apply_moto_trims()
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLE_SETTINGS = {
@@ -29,6 +32,7 @@ TABLE_SETTINGS = {
     "OrdersTable": "ORDERS_TABLE_NAME",
     "InventoryTable": "INVENTORY_TABLE_NAME",
     "IdempotencyTable": "IDEMPOTENCY_TABLE_NAME",
+    "AuditTable": "AUDIT_TABLE_NAME",
 }
 
 

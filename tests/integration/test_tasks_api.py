@@ -156,6 +156,9 @@ def test_a_task_shows_the_details_dialog_fields(api: ApiCall, seeded: Seeded) ->
         # HPK01 is not configured in this test: the details show the code alone.
         "system_name": None,
         "system_type": None,
+        # Nobody pressed Sync Now: the seeded runs came from the engine itself.
+        "last_sync_now_by": None,
+        "last_sync_now_at": None,
     }
     assert api("GET", "/v1/tasks/unknown")[0] == 404
 

@@ -5,19 +5,24 @@ single-page app (e.g. /console/tasks/<id>) and gets index.html, like the distrib
 response. Files with a content hash in their name are cached for good; index.html never is.
 """
 
+import json
 import mimetypes
 from pathlib import Path
+from typing import Any
 
 from proxyhub_dev.local.gateway import HttpResponse
 
 PREFIX = "/console"
 IMMUTABLE = "public, max-age=31536000, immutable"
 NO_CACHE = "no-cache"
+CONFIG_FILE = "config.json"
 
 
 class ConsoleFiles:
-    def __init__(self, build_dir: Path) -> None:
+    def __init__(self, build_dir: Path, config: dict[str, Any]) -> None:
         self._root = build_dir.resolve()
+        # /console/config.json: how the console signs operators in (what `make deploy` uploads in AWS).
+        self._config = json.dumps(config).encode()
 
     @property
     def available(self) -> bool:
@@ -29,6 +34,10 @@ class ConsoleFiles:
     def response_for(self, path: str) -> HttpResponse:
         if path == PREFIX:
             return HttpResponse(308, [("location", f"{PREFIX}/")], b"")
+        if path == f"{PREFIX}/{CONFIG_FILE}":
+            return HttpResponse(
+                200, [("content-type", "application/json"), ("cache-control", NO_CACHE)], self._config
+            )
         file = self._file_for(path.removeprefix(f"{PREFIX}/"))
         if file is None:
             return self._file_response(self._root / "index.html", NO_CACHE)

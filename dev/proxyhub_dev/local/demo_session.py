@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import httpx
 
+from proxyhub_dev.local.auth import GwmsCredentials, GwmsSigner
+from proxyhub_dev.local.stack import DEFAULT_REGION
+
 if TYPE_CHECKING:
     pass
 
@@ -71,7 +74,9 @@ class DemoSession:
         self.timeout_seconds = timeout_seconds
         self.hpk: HpkSimulatorControl = HpkSimulatorControl(targets.hpk_url)
         self._out = out
-        self._api = httpx.Client(base_url=targets.api_url, timeout=30)
+        # GWMS signs its calls (SigV4) with the local stack's development credentials.
+        signer = GwmsSigner(GwmsCredentials.from_environment(DEFAULT_REGION))
+        self._api = httpx.Client(base_url=targets.api_url, timeout=30, auth=signer)
 
     def close(self) -> None:
         self._api.close()

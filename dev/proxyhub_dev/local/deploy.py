@@ -29,10 +29,18 @@ _OUTPUT_PREFIX = "LocalDirectResource"
 
 # moto's `Ref` of these types returns its internal object instead of the value AWS documents.
 _REF_IS_PROPERTY = {"AWS::Events::EventBus": "Name"}
-# The edge in front of the console: the local gateway serves the console itself, on the API's origin.
+# What the local stack stands in for itself: the edge in front of the console (the gateway serves the
+# console on the API's origin) and the operators' user pool (`local/identity.py` makes it in moto).
 # Resources that refer to these (the bucket policy naming the distribution) and outputs go with them.
-_REPLACED_BY_THE_GATEWAY = frozenset(
-    {"AWS::CloudFront::Distribution", "AWS::CloudFront::Function", "AWS::CloudFront::OriginAccessControl"}
+_STOOD_IN_FOR_LOCALLY = frozenset(
+    {
+        "AWS::CloudFront::Distribution",
+        "AWS::CloudFront::Function",
+        "AWS::CloudFront::OriginAccessControl",
+        "AWS::Cognito::UserPool",
+        "AWS::Cognito::UserPoolClient",
+        "AWS::Cognito::UserPoolGroup",
+    }
 )
 
 
@@ -119,7 +127,7 @@ def _translate(document: dict[str, Any]) -> dict[str, Any]:
 
 def _without_edge(cloudformation: dict[str, Any]) -> dict[str, Any]:
     resources = dict(cloudformation["Resources"])
-    removed = {logical_id for logical_id, r in resources.items() if r["Type"] in _REPLACED_BY_THE_GATEWAY}
+    removed = {logical_id for logical_id, r in resources.items() if r["Type"] in _STOOD_IN_FOR_LOCALLY}
     while True:
         referring = {logical_id for logical_id in resources if _refers_to(resources[logical_id], removed)}
         if referring <= removed:

@@ -1,7 +1,7 @@
 """API Gateway HTTP API stand-in: the template's HttpApi routes, payload format 2.0, on 127.0.0.1.
 
-Not emulated: the API's default `AWS_IAM` authorizer. SigV4 signatures are not checked locally;
-routes that keep IAM auth get a fixed local caller identity in `requestContext.authorizer.iam`.
+Routes that are not public pass the doors (`proxyhub_dev.local.auth`: the IAM and the JWT authorizers);
+without doors (some tests) they get a fixed local caller in `requestContext.authorizer.iam`.
 """
 
 import base64
@@ -38,6 +38,18 @@ _TEXT_TYPES = re.compile(
 )
 
 Invoke = Callable[[str, dict[str, Any]], Any]
+
+
+class Doors(Protocol):
+    """The APIs in front of the functions and their authorizers (`proxyhub_dev.local.auth`)."""
+
+    def api_for(self, request: "HttpRequest") -> str:
+        """The HttpApi (logical id) the request is meant for."""
+        ...
+
+    def admit(self, request: "HttpRequest") -> "dict[str, Any] | HttpResponse":
+        """The authorizer context for the function, or the answer that turns the request away."""
+        ...
 
 
 class StaticFiles(Protocol):
@@ -85,7 +97,11 @@ class RouteTable:
 
 
 def build_http_api_event(
-    request: HttpRequest, route: HttpRoute, path_parameters: dict[str, str], domain_name: str
+    request: HttpRequest,
+    route: HttpRoute,
+    path_parameters: dict[str, str],
+    domain_name: str,
+    authorizer: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """An API Gateway HTTP API event, payload format version 2.0."""
     url = urlsplit(request.target)
@@ -98,7 +114,7 @@ def build_http_api_event(
         "rawPath": url.path,
         "rawQueryString": url.query,
         "headers": headers,
-        "requestContext": _request_context(request, route, url.path, headers, domain_name),
+        "requestContext": _request_context(request, route, url.path, headers, domain_name, authorizer),
         "isBase64Encoded": False,
     }
     if cookies:
@@ -125,7 +141,12 @@ def _text_body(body: bytes, content_type: str) -> str | None:
 
 
 def _request_context(
-    request: HttpRequest, route: HttpRoute, path: str, headers: dict[str, str], domain_name: str
+    request: HttpRequest,
+    route: HttpRoute,
+    path: str,
+    headers: dict[str, str],
+    domain_name: str,
+    authorizer: dict[str, Any] | None,
 ) -> dict[str, Any]:
     now = datetime.now(UTC)
     context: dict[str, Any] = {
@@ -147,7 +168,7 @@ def _request_context(
         "timeEpoch": int(now.timestamp() * 1000),
     }
     if not route.public:
-        context["authorizer"] = {"iam": LOCAL_CALLER}
+        context["authorizer"] = authorizer or {"iam": LOCAL_CALLER}
     return context
 
 
@@ -181,10 +202,17 @@ class LocalHttpApi:
         host: str = "127.0.0.1",
         port: int = 3000,
         static: "StaticFiles | None" = None,
+        doors: "Doors | None" = None,
     ) -> None:
+        routes = list(routes)
         self._table = RouteTable(routes)
+        self._tables_by_api = {
+            api_id: RouteTable(route for route in routes if route.api_id == api_id)
+            for api_id in {route.api_id for route in routes}
+        }
         self._invoke = invoke
         self._static = static
+        self._doors = doors
         self._server = _GatewayServer((host, port), _handler_class(self))
         self._thread = threading.Thread(target=self._server.serve_forever, name="local-http-api", daemon=True)
 
@@ -201,17 +229,29 @@ class LocalHttpApi:
         self._server.server_close()
         self._thread.join()
 
+    def _routes_for(self, request: HttpRequest) -> RouteTable:
+        """Without doors, every route of every API; with them, the routes of the API the request is for."""
+        if self._doors is None:
+            return self._table
+        return self._tables_by_api.get(self._doors.api_for(request)) or RouteTable([])
+
     def handle(self, request: HttpRequest) -> HttpResponse:
         path = urlsplit(request.target).path
         if self._static is not None and self._static.serves(request.method, path):
             return self._static.response_for(path)
-        matched = self._table.match(request.method, path)
+        matched = self._routes_for(request).match(request.method, path)
         if matched is None:
             return json_response(404, "Not Found")
         route, path_parameters = matched
+        authorizer = None
+        if self._doors is not None and not route.public:
+            admitted = self._doors.admit(request)
+            if isinstance(admitted, HttpResponse):
+                return admitted
+            authorizer = admitted
         hosts = [value for name, value in request.headers if name.lower() == "host"]
         domain = hosts[0] if hosts else self.base_url
-        event = build_http_api_event(request, route, path_parameters, domain)
+        event = build_http_api_event(request, route, path_parameters, domain, authorizer)
         try:
             result = self._invoke(route.function_id, event)
         except Exception:
@@ -235,7 +275,7 @@ class _GatewayServer(ThreadingHTTPServer):
     request_queue_size = LISTEN_BACKLOG
 
 
-def _handler_class(api: LocalHttpApi) -> type[BaseHTTPRequestHandler]:
+def _handler_class(api: "LocalHttpApi") -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         # Headers and body leave in one write; without Nagle nothing waits for an ACK in between.

@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING
 import boto3
 
 from proxyhub.settings import Settings
+from proxyhub_dev.local.auth import DoorKeeper, GwmsCredentials
 from proxyhub_dev.local.console import ConsoleFiles
 from proxyhub_dev.local.gateway import LocalHttpApi
+from proxyhub_dev.local.identity import LocalIdentity, create_local_identity
 from proxyhub_dev.local.invoker import LocalInvoker, route_lambda_invokes_to
 from proxyhub_dev.local.scheduler import SchedulerEmulator
 from proxyhub_dev.local.stack import LOCALHOST, LocalStack
@@ -28,6 +30,9 @@ log = logging.getLogger(__name__)
 HPK_SIMULATOR_MODULE = "proxyhub_dev.simulators.hpk"
 ONEWAREHOUSE_SIMULATOR_MODULE = "proxyhub_dev.simulators.onewarehouse"
 HPK_CALLBACK_ROUTE = ("POST", "/hpk/callbacks")
+# The template's two doors to the API function (their HttpApi logical ids).
+GWMS_API = "HttpApi"
+OPERATOR_API = "OperatorApi"
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,8 @@ class LocalServices:
     hpk_callbacks: HpkCallbacks | None
     onewarehouse: "OneWarehouseSimulator | None"
     console: ConsoleFiles
+    identity: LocalIdentity
+    gwms: GwmsCredentials
 
     @property
     def api_url(self) -> str:
@@ -97,9 +104,16 @@ def run_local_stack(
         running.callback(route_lambda_invokes_to(invoker))
         running.callback(compress_state_machine_waits(scale))
         running.callback(stop_running_executions)
-        console = ConsoleFiles(console_dir)
+        identity = create_local_identity(stack.template, stack.stack_name, stack.region, stack.endpoint_url)
+        gwms = GwmsCredentials.from_environment(stack.region)
+        console = ConsoleFiles(console_dir, identity.console_config())
         api = LocalHttpApi(
-            stack.template.http_routes(), invoker.invoke, host=LOCALHOST, port=api_port, static=console
+            stack.template.http_routes(),
+            invoker.invoke,
+            host=LOCALHOST,
+            port=api_port,
+            static=console,
+            doors=DoorKeeper(identity, gwms, operator_api=OPERATOR_API, gwms_api=GWMS_API),
         )
         api.start()
         running.callback(api.stop)
@@ -114,7 +128,16 @@ def run_local_stack(
         if onewarehouse is not None:
             running.callback(onewarehouse.stop)
         yield LocalServices(
-            stack, invoker, api, scheduler, hpk, callbacks if hpk else None, onewarehouse, console
+            stack,
+            invoker,
+            api,
+            scheduler,
+            hpk,
+            callbacks if hpk else None,
+            onewarehouse,
+            console,
+            identity,
+            gwms,
         )
 
 

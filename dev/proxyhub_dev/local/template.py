@@ -44,8 +44,10 @@ class HttpRoute:
     method: str
     path: str
     function_id: str
-    # `Auth: Authorizer: NONE` opts the route out of the API's default (IAM) authorizer.
+    # `Auth: Authorizer: NONE` opts the route out of the API's default authorizer.
     public: bool
+    # The HttpApi the route belongs to (its logical id); empty for SAM's implicit API.
+    api_id: str = ""
 
     @property
     def route_key(self) -> str:
@@ -116,4 +118,6 @@ def _http_route(function_id: str, properties: dict[str, Any]) -> HttpRoute:
     path = str(properties.get("Path", DEFAULT_ROUTE))
     method = str(properties.get("Method", "ANY")).upper()
     authorizer = (properties.get("Auth") or {}).get("Authorizer")
-    return HttpRoute(method=method, path=path, function_id=function_id, public=authorizer == "NONE")
+    api = properties.get("ApiId")
+    api_id = str(api.get("Ref", "")) if isinstance(api, dict) else ""
+    return HttpRoute(method, path, function_id, public=authorizer == "NONE", api_id=api_id)

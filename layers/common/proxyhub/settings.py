@@ -18,6 +18,7 @@ class Settings(BaseSettings):
     orders_table_name: str = "proxy-hub-orders"
     inventory_table_name: str = "proxy-hub-inventory"
     idempotency_table_name: str = "proxy-hub-idempotency"
+    audit_table_name: str = "proxy-hub-audit"
 
     # Secrets Manager names are "<secrets_prefix>/<kind>/<id>"; IAM policies scope to the prefix.
     secrets_prefix: str = "proxy-hub"

@@ -12,6 +12,9 @@ from proxyhub.errors import (
     InvalidInputError,
     NotFoundError,
     SystemConfigurationError,
+    TransientVendorError,
+    VendorConfigurationError,
+    VendorError,
 )
 from proxyhub.input_policy import InputRefused
 from proxyhub.observability import logger
@@ -39,6 +42,25 @@ def describe_validation_errors(errors: list[dict[str, Any]]) -> list[dict[str, s
     return described
 
 
+# The HTTP status of each domain error, most specific first; anything else is a 500.
+_STATUS_BY_ERROR: tuple[tuple[type[Exception], HTTPStatus], ...] = (
+    (RequestValidationError, HTTPStatus.UNPROCESSABLE_ENTITY),
+    (NotFoundError, HTTPStatus.NOT_FOUND),
+    (ConflictError, HTTPStatus.CONFLICT),
+    (InvalidInputError, HTTPStatus.UNPROCESSABLE_ENTITY),
+    (SystemConfigurationError, HTTPStatus.CONFLICT),
+    (DomainError, HTTPStatus.BAD_REQUEST),
+)
+
+
+def status_for(error: Exception) -> int:
+    """The status the handlers below answer `error` with (the audit trail records it too)."""
+    if isinstance(error, InputRefused):
+        return int(error.status)
+    status = next((status for kind, status in _STATUS_BY_ERROR if isinstance(error, kind)), None)
+    return (status or HTTPStatus.INTERNAL_SERVER_ERROR).value
+
+
 def register_error_handlers(app: APIGatewayHttpResolver) -> None:
     @app.exception_handler(RequestValidationError)
     def _invalid_request(error: RequestValidationError) -> Response:
@@ -51,26 +73,24 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
         errors = [{"field": error.field, "message": error.message}]
         return json_error(error.status, f"Invalid request: {error}", errors=errors)
 
-    @app.exception_handler(NotFoundError)
-    def _not_found(error: NotFoundError) -> Response:
-        return json_error(HTTPStatus.NOT_FOUND, error.message)
-
-    @app.exception_handler(ConflictError)
-    def _conflict(error: ConflictError) -> Response:
-        return json_error(HTTPStatus.CONFLICT, error.message)
+    @app.exception_handler([NotFoundError, ConflictError, SystemConfigurationError, DomainError])
+    def _domain(error: DomainError) -> Response:
+        return json_error(HTTPStatus(status_for(error)), error.message)
 
     @app.exception_handler(InvalidInputError)
     def _invalid_input(error: InvalidInputError) -> Response:
         errors = [{"field": error.field or "body", "message": error.message}]
         return json_error(HTTPStatus.UNPROCESSABLE_ENTITY, error.message, errors=errors)
 
-    @app.exception_handler(SystemConfigurationError)
-    def _configuration(error: SystemConfigurationError) -> Response:
-        return json_error(HTTPStatus.CONFLICT, error.message)
-
-    @app.exception_handler(DomainError)
-    def _domain(error: DomainError) -> Response:
-        return json_error(HTTPStatus.BAD_REQUEST, error.message)
+    @app.exception_handler(VendorError)
+    def _vendor_unavailable(error: VendorError) -> Response:
+        status, retry_after = vendor_error_status(error)
+        return Response(
+            status_code=status.value,
+            content_type=content_types.APPLICATION_JSON,
+            body={"message": error.message},
+            headers={"Retry-After": str(retry_after)} if retry_after else None,
+        )
 
     @app.not_found
     def _no_route(_: Exception) -> Response:
@@ -92,3 +112,18 @@ def internal_error(request_id: str | None) -> Response:
         "Internal error; see the request id in the logs",
         request_id=request_id,
     )
+
+
+# A synchronous call to a proxy warehouse (a cancel) that cannot be answered now: retry in a minute.
+VENDOR_RETRY_AFTER_SECONDS = 60
+
+
+def vendor_error_status(error: VendorError) -> tuple[HTTPStatus, int | None]:
+    """A vendor that is down, throttling us or refusing our login (until an operator fixes the system)
+    is a 503 with Retry-After, never a 500; a refusal of this very call is a 502."""
+    if isinstance(error, TransientVendorError):
+        wait = error.retry_after_seconds or VENDOR_RETRY_AFTER_SECONDS
+        return HTTPStatus.SERVICE_UNAVAILABLE, max(1, round(wait))
+    if isinstance(error, VendorConfigurationError):
+        return HTTPStatus.SERVICE_UNAVAILABLE, VENDOR_RETRY_AFTER_SECONDS
+    return HTTPStatus.BAD_GATEWAY, None

@@ -8,13 +8,12 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel
 
 from proxyhub.api.paths import CodePath
+from proxyhub.api.queries import CursorQuery
 from proxyhub.clock import to_iso
 from proxyhub.models.inventory import SnapshotEntry
 from proxyhub.wiring import container
 
 router = Router()
-
-CursorQuery = Annotated[str | None, Query(max_length=2048, description="next_cursor of the previous page")]
 
 
 class SyncStarted(BaseModel):

@@ -3,6 +3,7 @@
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 
 from proxyhub.api import (
+    audit,
     inventory,
     inventory_sync,
     mappings,
@@ -13,6 +14,7 @@ from proxyhub.api import (
     sku_mappings,
     tasks,
 )
+from proxyhub.api.access import SECURITY_SCHEMES, apply_rules, guard
 from proxyhub.api.errors import register_error_handlers
 from proxyhub.strict_resolver import StrictHttpResolver
 
@@ -24,12 +26,20 @@ def build_resolver() -> APIGatewayHttpResolver:
     app = StrictHttpResolver(enable_validation=True)
     register_error_handlers(app)
     routers = (proxy_systems, mappings, master_data, sku_mappings, orders, inventory, tasks, inventory_sync)
-    for module in (*routers, onewarehouse_connections):
+    for module in (*routers, onewarehouse_connections, audit):
         app.include_router(module.router)
 
     @app.get("/v1/openapi.json", include_in_schema=False)
     def openapi_document() -> Response[str]:
-        schema = app.get_openapi_json_schema(title=API_TITLE, version=API_VERSION)
-        return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body=schema)
+        return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body=openapi_json(app))
 
+    apply_rules(app)
+    app.use(middlewares=[guard])
     return app
+
+
+def openapi_json(app: APIGatewayHttpResolver) -> str:
+    """The API's OpenAPI document, with both doors as security schemes."""
+    return app.get_openapi_json_schema(
+        title=API_TITLE, version=API_VERSION, security_schemes=SECURITY_SCHEMES
+    )

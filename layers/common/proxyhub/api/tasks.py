@@ -1,7 +1,7 @@
 """Operator API of the Sync Tasks and Logs pages: list, overview, details, request logs, Sync Now."""
 
 from dataclasses import replace
-from datetime import UTC, date, datetime, time
+from datetime import datetime
 from http import HTTPStatus
 from typing import Annotated
 
@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel
 
 from proxyhub.api.paths import CodePath
+from proxyhub.api.queries import CursorQuery, TimeQuery, moment
 from proxyhub.clock import to_iso
 from proxyhub.errors import InvalidInputError
 from proxyhub.models.tasks import BusinessType, Task, TaskStatus, TaskType
@@ -23,8 +24,6 @@ StatusQuery = Annotated[
     str | None, Query(max_length=100, description="A status, or several joined by commas: pending,waiting")
 ]
 CodeQuery = Annotated[str | None, Query(min_length=1, max_length=64)]
-TimeQuery = Annotated[str | None, Query(max_length=40, description="ISO 8601 time (UTC if no zone) or date")]
-CursorQuery = Annotated[str | None, Query(max_length=2048, description="next_cursor of the previous page")]
 SYNC_NOW_ACCEPTED = "Execution request submitted"
 
 
@@ -78,6 +77,9 @@ class TaskDetailView(TaskView):
 
     system_name: str | None
     system_type: str | None
+    # Who last pressed Sync Now (an operator's email, or GWMS's IAM ARN) and when.
+    last_sync_now_by: str | None
+    last_sync_now_at: str | None
 
 
 class TaskPageView(BaseModel):
@@ -186,7 +188,7 @@ def list_tasks(
     task_filter = replace(
         _task_filter(status, business_type, task_type, warehouse_code, created_from, created_to),
         order_no=order_no,
-        updated_from=_moment(updated_from, "updated_from", end_of_day=False),
+        updated_from=moment(updated_from, "updated_from", end_of_day=False),
     )
     tasks = container().sync_tasks
     page = tasks.list_tasks(task_filter, limit, cursor, overdue_only=overdue)
@@ -212,11 +214,13 @@ def task_overview(
 @router.get("/v1/tasks/<task_id>", tags=["Sync tasks"])
 def get_task(task_id: CodePath) -> TaskDetailView:
     details = container().sync_tasks.details(task_id)
-    system = details.system
+    system, sync_now = details.system, details.last_sync_now
     return TaskDetailView(
         **TaskView.of(details.task, details.sync_now_allowed).model_dump(),
         system_name=system.name if system else None,
         system_type=system.system_type if system else None,
+        last_sync_now_by=sync_now.caller.name if sync_now else None,
+        last_sync_now_at=to_iso(sync_now.recorded_at) if sync_now else None,
     )
 
 
@@ -251,8 +255,8 @@ def search_request_logs(
         system_code=system_code,
         warehouse_code=warehouse_code,
         order_no=order_no,
-        recorded_from=_moment(recorded_from, "recorded_from", end_of_day=False),
-        recorded_to=_moment(recorded_to, "recorded_to", end_of_day=True),
+        recorded_from=moment(recorded_from, "recorded_from", end_of_day=False),
+        recorded_to=moment(recorded_to, "recorded_to", end_of_day=True),
     )
     page = container().sync_tasks.search_request_logs(search, limit, cursor)
     items = [RequestLogView.of(log) for log in page.items]
@@ -272,8 +276,8 @@ def _task_filter(
         business_type=business_type,
         task_type=task_type,
         warehouse_code=warehouse_code,
-        created_from=_moment(created_from, "created_from", end_of_day=False),
-        created_to=_moment(created_to, "created_to", end_of_day=True),
+        created_from=moment(created_from, "created_from", end_of_day=False),
+        created_to=moment(created_to, "created_to", end_of_day=True),
     )
 
 
@@ -284,20 +288,6 @@ def _statuses(text: str | None) -> tuple[TaskStatus, ...]:
     except ValueError as error:
         allowed = ", ".join(status.value for status in TaskStatus)
         raise InvalidInputError(f"status must be among: {allowed}", field="status") from error
-
-
-def _moment(text: str | None, field: str, *, end_of_day: bool) -> datetime | None:
-    """A date alone covers the whole UTC day: `created_to=2026-06-04` includes that day's tasks."""
-    if not text:
-        return None
-    try:
-        if len(text) == len("yyyy-mm-dd"):
-            day = date.fromisoformat(text)
-            return datetime.combine(day, time.max if end_of_day else time.min, tzinfo=UTC)
-        moment = datetime.fromisoformat(text)
-    except ValueError as error:
-        raise InvalidInputError(f"{field} is not an ISO 8601 time or date", field=field) from error
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _iso(moment: datetime | None) -> str | None:

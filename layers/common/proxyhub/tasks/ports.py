@@ -4,16 +4,19 @@ AWS adapters: `proxyhub.dal.task_repository`, `proxyhub.dal.request_log_store`,
 `proxyhub.aws.scheduler`, `proxyhub.aws.lambda_invoker`, `proxyhub.aws.event_bus`. Tests use in-memory fakes.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from proxyhub.clock import Clock
 from proxyhub.events import DomainEvents
+from proxyhub.models.pages import Page
 from proxyhub.models.tasks import BusinessType, Task, TaskStatus, TaskType, Trigger
 from proxyhub.request_log import RequestLogSink
 
 __all__ = [
+    "BackoffDriver",
     "Clock",
     "DomainEvents",
     "LogSearch",
@@ -70,12 +73,6 @@ class TaskFilter:
 
 
 @dataclass(frozen=True)
-class Page[T]:
-    items: list[T]
-    next_cursor: str | None
-
-
-@dataclass(frozen=True)
 class OverviewCounts:
     """Raw numbers behind the overview; `by_status` counts tasks currently in each status."""
 
@@ -101,8 +98,9 @@ class TaskQueries(Protocol):
 
 
 class TaskScheduler(Protocol):
-    def schedule_next_run(self, task_id: str, at: datetime) -> None:
-        """Creates or replaces the task's one-time schedule."""
+    def schedule_next_run(self, task_id: str, at: datetime, *, replace_existing: bool = False) -> None:
+        """Creates or replaces the task's one-time schedule; `replace_existing` says which to try first
+        (the caller knows whether the task still has one), so the usual case is one call."""
         ...
 
     def cancel_schedule(self, task_id: str) -> None:
@@ -151,3 +149,13 @@ class RequestLogReader(Protocol):
         ...
 
     def search(self, search: LogSearch, limit: int, cursor: str | None) -> Page[StoredRequestLog]: ...
+
+
+class BackoffDriver(Protocol):
+    """Drives a task whose waits a state machine carries (the cancel backoff in AWS)."""
+
+    def start(
+        self, task_id: str, waits: Sequence[int], *, first_wait_seconds: int | None = None, attempt: int = 0
+    ) -> str:
+        """Starts an execution for the task; `attempt` > 0 names a fresh one for a task driven before."""
+        ...

@@ -2,8 +2,10 @@
 
 from dataclasses import dataclass, replace
 
+from proxyhub.audit.service import AuditService
 from proxyhub.clock import Clock
 from proxyhub.config.ports import ProxySystems
+from proxyhub.models.audit import AuditEvent
 from proxyhub.models.config import ProxySystemRecord
 from proxyhub.models.tasks import Task
 from proxyhub.tasks.engine import TaskEngine
@@ -17,6 +19,8 @@ class TaskDetails:
     # None when the task's proxy system has been deleted since.
     system: ProxySystemRecord | None
     sync_now_allowed: bool
+    # Who last pressed Sync Now on the task, and when, from the audit trail.
+    last_sync_now: AuditEvent | None
 
 
 class SyncTasksService:
@@ -26,9 +30,11 @@ class SyncTasksService:
         queries: TaskQueries,
         request_logs: RequestLogReader,
         systems: ProxySystems,
+        audit: AuditService,
         clock: Clock,
     ) -> None:
         self._engine = engine
+        self._audit = audit
         self._queries = queries
         self._request_logs = request_logs
         self._systems = systems
@@ -48,7 +54,12 @@ class SyncTasksService:
 
     def details(self, task_id: str) -> TaskDetails:
         task = self._engine.get_task(task_id)
-        return TaskDetails(task, self._systems.find_proxy_system(task.system_code), self.may_sync_now(task))
+        return TaskDetails(
+            task,
+            self._systems.find_proxy_system(task.system_code),
+            self.may_sync_now(task),
+            self._audit.last_sync_now(task_id),
+        )
 
     def may_sync_now(self, task: Task) -> bool:
         """Sync Now is offered for unfinished tasks that are not running."""
