@@ -473,10 +473,99 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /v1/me */
+        get: operations["who_am_i_v1_me_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /v1/audit-events */
+        get: operations["search_audit_events_v1_audit_events_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * Abilities
+         * @description What the console lets this caller do; the API checks the same rules on every call.
+         */
+        Abilities: {
+            /** Sync Now */
+            sync_now: boolean;
+            /** Resync */
+            resync: boolean;
+            /** Inventory Sync */
+            inventory_sync: boolean;
+            /** Bulk Actions */
+            bulk_actions: boolean;
+            /** Configure */
+            configure: boolean;
+        };
+        /** ActorView */
+        ActorView: {
+            /**
+             * Door
+             * @enum {string}
+             */
+            door: "gwms" | "operator";
+            /** Subject */
+            subject: string;
+            /** Email */
+            email: string | null;
+        };
+        /** AuditEventView */
+        AuditEventView: {
+            /** Event Id */
+            event_id: string;
+            /** Recorded At */
+            recorded_at: string;
+            actor: components["schemas"]["ActorView"];
+            /** Action */
+            action: string;
+            /** Method */
+            method: string;
+            /** Path */
+            path: string;
+            /** Target */
+            target: string;
+            /** Request Id */
+            request_id: string | null;
+            /** Status */
+            status: number;
+        };
+        /** AuditPageView */
+        AuditPageView: {
+            /** Items */
+            items: components["schemas"]["AuditEventView"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
         /**
          * BusinessType
          * @enum {string}
@@ -660,6 +749,22 @@ export interface components {
             local_inbound_no: string;
             /** Inbound At */
             inbound_at: string;
+        };
+        /** MeView */
+        MeView: {
+            /** Subject */
+            subject: string;
+            /** Email */
+            email: string | null;
+            /**
+             * Door
+             * @enum {string}
+             */
+            door: "gwms" | "operator";
+            /** Roles */
+            roles: components["schemas"]["Role"][];
+            role: components["schemas"]["Role"] | null;
+            can: components["schemas"]["Abilities"];
         };
         /** MessageView */
         MessageView: {
@@ -987,6 +1092,12 @@ export interface components {
             /** Error */
             error: string | null;
         };
+        /**
+         * Role
+         * @description Cognito groups, each allowing what the one before it does and more.
+         * @enum {string}
+         */
+        Role: "viewer" | "operator" | "admin";
         /** Shipment */
         Shipment: {
             /** Shipped At */
@@ -1170,6 +1281,10 @@ export interface components {
             system_name: string | null;
             /** System Type */
             system_type: string | null;
+            /** Last Sync Now By */
+            last_sync_now_by: string | null;
+            /** Last Sync Now At */
+            last_sync_now_at: string | null;
         };
         /** TaskPageView */
         TaskPageView: {
@@ -2529,6 +2644,76 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PushUrls"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    who_am_i_v1_me_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    search_audit_events_v1_audit_events_get: {
+        parameters: {
+            query?: {
+                /** @description An operator's email or GWMS's IAM ARN */
+                actor?: string | null;
+                /** @description e.g. "task 7f3c…" */
+                target?: string | null;
+                /** @description ISO 8601 time or date */
+                from?: string | null;
+                /** @description ISO 8601 time (UTC if no zone) or date */
+                to?: string | null;
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPageView"];
                 };
             };
             /** @description Validation Error */
