@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from proxyhub_dev.local.direct_resources import STATE_MACHINE
+from proxyhub_dev.local.identity import LOCAL_PASSWORD, LOCAL_USERS
 from proxyhub_dev.local.runner import LocalServices, run_local_stack
 from proxyhub_dev.local.stack import LocalStack
 from proxyhub_dev.local.template import DEFAULT_CONSOLE_DIR, DEFAULT_TEMPLATE_PATH
@@ -82,7 +83,9 @@ def _banner(services: LocalServices) -> str:
     )
     lines = [
         f"Local stack {stack.stack_name!r} is up (template {stack.template.path})",
-        f"  API            {services.api_url}  ({len(routes)} routes, payload 2.0; IAM auth not enforced)",
+        f"  API            {services.api_url}  ({len(routes)} routes, payload 2.0; both doors checked)",
+        f"  GWMS signs     {_gwms_line(services)}",
+        f"  Operators      {_operators_line()}",
         f"  Console        {_console_line(services)}",
         f"  AWS (moto)     {services.moto_url}  (aws --endpoint-url {services.moto_url} ...)",
         f"  HPK simulator  {_hpk_line(services)}",
@@ -95,6 +98,19 @@ def _banner(services: LocalServices) -> str:
         "Try it: make demo (another terminal). Ctrl-C stops everything.",
     ]
     return "\n".join(lines)
+
+
+def _gwms_line(services: LocalServices) -> str:
+    gwms = services.gwms
+    return (
+        f"SigV4, service execute-api, region {gwms.region}: access key {gwms.access_key_id} / secret "
+        f"{gwms.secret_access_key}  (curl --aws-sigv4 aws:amz:{gwms.region}:execute-api --user KEY:SECRET ...)"
+    )
+
+
+def _operators_line() -> str:
+    users = ", ".join(f"{email} ({' + '.join(groups)})" for email, groups in LOCAL_USERS.items())
+    return f"{users}; password {LOCAL_PASSWORD} (local only; Cognito in moto)"
 
 
 def _console_line(services: LocalServices) -> str:
