@@ -206,16 +206,23 @@ class RecordingCancelBackoff:
 
     def __init__(self) -> None:
         self.started: list[tuple[str, list[int]]] = []
+        self.names: list[str] = []
+        self.first_waits: list[int | None] = []
         self.fail = False
 
-    def start(self, task_id: str, waits: Sequence[int]) -> str:
+    def start(
+        self, task_id: str, waits: Sequence[int], *, first_wait_seconds: int | None = None, attempt: int = 0
+    ) -> str:
         if self.fail:
             raise RuntimeError("Step Functions throttled")
-        if any(started == task_id for started, _ in self.started):
-            # An execution name is unique per cancel task: a second start fails, as in Step Functions.
-            raise RuntimeError(f"ExecutionAlreadyExists: cancel-{task_id}")
+        name = f"cancel-{task_id}" if attempt == 0 else f"cancel-{task_id}-{attempt}"
+        if name in self.names:
+            # An execution name is unique: a second start under the same name fails, as in Step Functions.
+            raise RuntimeError(f"ExecutionAlreadyExists: {name}")
+        self.names.append(name)
+        self.first_waits.append(first_wait_seconds)
         self.started.append((task_id, list(waits)))
-        return f"arn:aws:states:us-east-1:123456789012:execution:cancel-backoff:cancel-{task_id}"
+        return f"arn:aws:states:us-east-1:123456789012:execution:cancel-backoff:{name}"
 
 
 class RecordingObserver:

@@ -159,7 +159,9 @@ class RecordingBackoff:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
-    def start(self, task_id: str, waits: list[int]) -> str:
+    def start(
+        self, task_id: str, waits: list[int], *, first_wait_seconds: int | None = None, attempt: int = 0
+    ) -> str:
         RecordingBackoff.started.append((task_id, waits))
         return f"execution-{task_id}"
 

@@ -41,6 +41,7 @@ from proxyhub.proxy.ports import (
     ProxyConnection,
     ProxyError,
     ProxyNotFound,
+    ProxyThrottled,
     TransientProxyError,
 )
 from proxyhub.settings import Settings
@@ -140,7 +141,8 @@ def test_state_and_stock_refusals_keep_hpks_own_message(code: int, kind: str) ->
     [
         (40401, ProxyNotFound),
         (40101, TransientProxyError),
-        (42901, TransientProxyError),
+        # A rate limit is a wait, not a failure: the task is deferred (it still is transient).
+        (42901, ProxyThrottled),
         (50000, TransientProxyError),
         (50301, TransientProxyError),
         (40999, PermanentProxyError),

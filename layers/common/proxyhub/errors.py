@@ -60,3 +60,8 @@ class VendorConfigurationError(VendorError):
     def __init__(self, cause: str) -> None:
         super().__init__(f"System configuration error: {cause}")
         self.cause = cause
+
+
+class VendorThrottledError(TransientVendorError):
+    """The vendor asked us to slow down (429), or we held the call back ourselves (our rate limit, an
+    open circuit): nothing failed, so a task waits `retry_after_seconds` without counting a failure."""

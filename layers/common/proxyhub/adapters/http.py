@@ -18,6 +18,7 @@ from typing import ClassVar, Self
 
 import httpx
 
+from proxyhub.adapters.outbound_guard import HeldBack, OutboundGuard
 from proxyhub.proxy.ports import LogContext
 from proxyhub.request_log import REDACTED, RequestLogRecord, RequestLogSink, redact_headers, render_body
 
@@ -46,7 +47,9 @@ class VendorHttpClient(ABC):
         timeout: httpx.Timeout,
         transport: httpx.BaseTransport | None,
         body_limit: int,
+        guard: OutboundGuard | None = None,
     ) -> None:
+        self._guard = guard
         self._sink = sink
         self._system_code = system_code
         self._body_limit = body_limit
@@ -76,6 +79,10 @@ class VendorHttpClient(ABC):
     def _transport_error(self, error: httpx.HTTPError) -> Exception:
         """The port's error for a request that got no response (timeout, refused connection, ...)."""
 
+    def _held_back_error(self, held: HeldBack) -> Exception:
+        """The port's error for a call the guard held back (nothing was sent): a wait, not a failure."""
+        return held
+
     def _logged_headers(self, request: httpx.Request) -> dict[str, str]:
         """The request's headers as the request log keeps them: secret-looking ones masked."""
         return redact_headers(dict(request.headers))
@@ -100,6 +107,11 @@ class VendorHttpClient(ABC):
         A transport failure becomes `_transport_error(...)`; a port error `read` raises is logged and
         re-raised. `known_secrets` are masked wherever they show up in the logged bodies.
         """
+        if self._guard is not None:
+            try:
+                self._guard.admit()
+            except HeldBack as held:
+                raise self._held_back_error(held) from held
         started = time.perf_counter()
 
         def log(
@@ -111,8 +123,10 @@ class VendorHttpClient(ABC):
             response = self._http.send(request)
         except httpx.HTTPError as error:
             failure = self._transport_error(error)
+            self._tell_guard(None)
             log(error=str(failure))
             raise failure from error
+        self._tell_guard(response)
         try:
             answer = read(response)
         except self._port_errors as failure:
@@ -120,6 +134,17 @@ class VendorHttpClient(ABC):
             raise
         log(response, answer.request_id, answer.error)
         return answer.value
+
+    def _tell_guard(self, response: httpx.Response | None) -> None:
+        """No answer or a 5xx counts towards the circuit; a 429 pauses calls for its Retry-After."""
+        if self._guard is None:
+            return
+        if response is None or response.status_code >= 500:
+            self._guard.failed()
+        elif response.status_code == 429:
+            self._guard.throttled(retry_after_seconds(response.headers.get("Retry-After")))
+        else:
+            self._guard.succeeded()
 
     def _record(
         self,

@@ -133,4 +133,6 @@ class NoUpstream:
 class CancelBackoff(Protocol):
     """Drives a cancel task's checks with growing waits (a Step Functions state machine in AWS)."""
 
-    def start(self, task_id: str, waits: Sequence[int]) -> str: ...
+    def start(
+        self, task_id: str, waits: Sequence[int], *, first_wait_seconds: int | None = None, attempt: int = 0
+    ) -> str: ...

@@ -11,7 +11,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple, Protocol
 
-from proxyhub.errors import TransientVendorError, VendorConfigurationError, VendorError
+from proxyhub.errors import (
+    TransientVendorError,
+    VendorConfigurationError,
+    VendorError,
+    VendorThrottledError,
+)
 from proxyhub.request_log import RequestLogSink
 
 InboundType = Literal["purchase", "return"]
@@ -30,6 +35,10 @@ class ProxyError(VendorError):
 
 class TransientProxyError(ProxyError, TransientVendorError):
     """Worth retrying later: 5xx, rate limits, timeouts, transport errors, malformed replies."""
+
+
+class ProxyThrottled(TransientProxyError, VendorThrottledError):  # noqa: N818 - the answer it is
+    """HPK rate-limited us, or our own guard held the call back: wait, do not count a failure."""
 
 
 class PermanentProxyError(ProxyError):

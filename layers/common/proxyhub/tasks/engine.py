@@ -25,7 +25,7 @@ from proxyhub.settings import Settings
 from proxyhub.tasks.executors import ExecutionContext, ExecutorRegistry, TaskRequestLogSink
 from proxyhub.tasks.outcomes import Cancelled, FailedPermanent, Outcome, outcome_for_error
 from proxyhub.tasks.policy import TaskPolicy
-from proxyhub.tasks.ports import DomainEvents, TaskInvoker, TaskScheduler, TaskStore
+from proxyhub.tasks.ports import BackoffDriver, DomainEvents, TaskInvoker, TaskScheduler, TaskStore
 
 MANUAL_HANDLING_METRIC = "TasksNeedingManualHandling"
 MANUAL_HANDLING_EVENT = "TaskNeedsManualHandling"
@@ -98,6 +98,7 @@ class TaskEngine:
         policy: TaskPolicy,
         settings: Settings,
         new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
+        backoff: BackoffDriver | None = None,
     ) -> None:
         self._store = store
         self._scheduler = scheduler
@@ -109,6 +110,7 @@ class TaskEngine:
         self._policy = policy
         self._settings = settings
         self._new_id = new_id
+        self._backoff = backoff
 
     # ------------------------------------------------------------ creating and asking for runs
 
@@ -201,7 +203,10 @@ class TaskEngine:
         if claimed is None:
             return RunResult.of(self._store.get(task_id) or task, now, skipped=ALREADY_RUNNING)
         outcome = self._execute(claimed, trigger)
-        return self._settle(claimed, outcome)
+        result = self._settle(claimed, outcome)
+        if self._policy.starts_new_phase(task, trigger):
+            self._redrive(claimed, result)
+        return result
 
     def cancel_task(self, task_id: str, reason: str) -> Task:
         """Ends a task that will never be needed (e.g. its order was cancelled)."""
@@ -269,6 +274,21 @@ class TaskEngine:
         logger.info("Task run finished", extra={**_log_fields(stored), "outcome": type(outcome).__name__})
         self._after_settling(stored)
         return RunResult.of(stored, now)
+
+    def _redrive(self, claimed: Task, result: RunResult) -> None:
+        """A task its state machine drove, run again from manual handling by an operator: that
+        execution ended when the task went manual, so a fresh one (a new name) drives it on."""
+        rule = self._policy.rule(claimed.task_type)
+        if not rule.driven_by_state_machine or self._backoff is None or not result.continue_polling:
+            return
+        backoff = self._backoff
+        waits = [round(interval.total_seconds()) for interval in rule.intervals]
+        first_wait = result.as_dict()["wait_seconds"]
+
+        def start() -> None:
+            backoff.start(claimed.task_id, waits, first_wait_seconds=first_wait, attempt=result.attempts)
+
+        self._best_effort("redrive", start)
 
     def _after_settling(self, task: Task) -> None:
         if task.status is TaskStatus.MANUAL:

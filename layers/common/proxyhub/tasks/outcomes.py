@@ -5,7 +5,13 @@ Every outcome may carry the proxy warehouse's order number once it is known.
 
 from dataclasses import dataclass
 
-from proxyhub.errors import ConcurrentUpdateError, DomainError, TransientVendorError, VendorError
+from proxyhub.errors import (
+    ConcurrentUpdateError,
+    DomainError,
+    TransientVendorError,
+    VendorError,
+    VendorThrottledError,
+)
 from proxyhub.models.tasks import TaskType
 
 
@@ -41,6 +47,15 @@ class FailedTransient(OutcomeBase):
 
 
 @dataclass(frozen=True)
+class Deferred(OutcomeBase):
+    """The proxy side asked us to wait (429, Retry-After) or its circuit is open: try again after
+    `retry_after_seconds`; nothing failed, so neither the failure count nor the retry limit moves."""
+
+    reason: str
+    retry_after_seconds: float | None = None
+
+
+@dataclass(frozen=True)
 class FailedPermanent(OutcomeBase):
     """Retrying unchanged cannot succeed (the proxy rejected the payload): an operator must act."""
 
@@ -61,12 +76,14 @@ class Cancelled(OutcomeBase):
     summary: str
 
 
-type Outcome = Done | NotYet | FailedTransient | FailedPermanent | NeedsManual | Cancelled
+type Outcome = Done | NotYet | Deferred | FailedTransient | FailedPermanent | NeedsManual | Cancelled
 
 
 def outcome_for_error(error: Exception) -> Outcome:
     """The one mapping from errors to outcomes, so executors may simply raise: vendor and domain errors
     carry operator-safe messages."""
+    if isinstance(error, VendorThrottledError):
+        return Deferred(error.message, error.retry_after_seconds)
     if isinstance(error, TransientVendorError | ConcurrentUpdateError):
         return FailedTransient(error.message)
     if isinstance(error, VendorError | DomainError):

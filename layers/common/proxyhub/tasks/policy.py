@@ -16,6 +16,7 @@ from proxyhub.models.tasks import Task, TaskStatus, TaskType, Trigger
 from proxyhub.settings import Settings
 from proxyhub.tasks.outcomes import (
     Cancelled,
+    Deferred,
     Done,
     FailedPermanent,
     FailedTransient,
@@ -43,6 +44,8 @@ class PollingRule:
 
 MINUTE = timedelta(minutes=1)
 HOUR = timedelta(hours=1)
+# A deferred run (throttled, circuit open) comes back no sooner than this, whatever Retry-After says.
+MIN_DEFERRAL = timedelta(seconds=5)
 
 POLLING_RULES: Mapping[TaskType, PollingRule] = MappingProxyType(
     {
@@ -119,6 +122,8 @@ class TaskPolicy:
                 return self._after_transient_failure(task, error, now)
             case NotYet():
                 return self._after_not_yet(task, outcome, now)
+            case Deferred(reason=reason, retry_after_seconds=retry_after):
+                return self._deferred(task, reason, retry_after, now)
 
     def _after_transient_failure(self, task: Task, error: str, now: datetime) -> Task:
         failures = task.consecutive_failures + 1
@@ -140,6 +145,19 @@ class TaskPolicy:
             summary = f"Retries exhausted after {task.phase_attempts} runs, last: {outcome.summary}"
             return _settled(task, TaskStatus.MANUAL, summary, error=summary, failures=0)
         return self._waiting(task, outcome.summary, None, 0, now)
+
+    def _deferred(self, task: Task, reason: str, retry_after: float | None, now: datetime) -> Task:
+        """Waits what the proxy side asked (at least `MIN_DEFERRAL`); the run does not count against
+        the phase's retry limit, and the consecutive failures stay where they were."""
+        wait = max(timedelta(seconds=retry_after or 0), MIN_DEFERRAL)
+        return replace(
+            task,
+            status=TaskStatus.WAITING,
+            execution_summary=f"Waiting: {reason}",
+            error_message=None,
+            phase_attempts=max(0, task.phase_attempts - 1),
+            next_execution_at=now + wait,
+        )
 
     def _due_handover(self, task: Task, now: datetime) -> TaskType | None:
         rule = self.rule(task.task_type)

@@ -33,6 +33,7 @@ from proxyhub.adapters.hpk.wire import (
     token_from_wire,
 )
 from proxyhub.adapters.http import Answer, VendorHttpClient
+from proxyhub.adapters.outbound_guard import HeldBack, OutboundGuard, OutboundGuards
 from proxyhub.clock import Clock, SystemClock
 from proxyhub.proxy.ports import (
     CancelResult,
@@ -47,6 +48,7 @@ from proxyhub.proxy.ports import (
     ProxyConfigurationError,
     ProxyConnection,
     ProxyError,
+    ProxyThrottled,
 )
 from proxyhub.request_log import RequestLogSink
 from proxyhub.settings import Settings
@@ -108,6 +110,7 @@ class HpkClient(VendorHttpClient):
         clock: Clock | None = None,
         settings: Settings | None = None,
         tokens: TokenCache | None = None,
+        guard: OutboundGuard | None = None,
     ) -> None:
         settings = settings or Settings()
         self._connection = connection
@@ -125,6 +128,12 @@ class HpkClient(VendorHttpClient):
             timeout=timeout,
             transport=transport,
             body_limit=settings.request_log_body_limit,
+            guard=guard,
+        )
+
+    def _held_back_error(self, held: HeldBack) -> Exception:
+        return ProxyThrottled(
+            f"HPK call not sent: {held.reason}", retry_after_seconds=held.retry_after_seconds
         )
 
     def _invalid_base_url(self, base_url: str) -> Exception:
@@ -250,11 +259,14 @@ def _read_envelope(response: httpx.Response) -> Answer[HpkEnvelope]:
 
 class HpkClientFactory:
     """The `ProxyClientFactory` for system type HPK; its clients share one token cache, so a warm
-    Lambda logs in once per proxy system."""
+    Lambda logs in once per proxy system, and one outbound guard per system (rate limit, circuit)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, guards: OutboundGuards | None = None) -> None:
         self._settings = settings
         self._tokens = TokenCache()
+        # One rate limit and circuit per proxy system, shared like the tokens.
+        self._guards = guards or OutboundGuards()
 
     def __call__(self, connection: ProxyConnection, sink: RequestLogSink) -> HpkClient:
-        return HpkClient(connection, sink, settings=self._settings, tokens=self._tokens)
+        guard = self._guards.for_system(connection.system_code)
+        return HpkClient(connection, sink, settings=self._settings, tokens=self._tokens, guard=guard)

@@ -38,6 +38,7 @@ from proxyhub.proxy.ports import (
     ProxyConfigurationError,
     ProxyError,
     ProxyNotFound,
+    ProxyThrottled,
     ShippedBatch,
     StatusCallback,
     TransientProxyError,
@@ -104,7 +105,7 @@ def envelope_from_response(
     if status_code in (401, 403):
         raise ProxyConfigurationError(f"HPK refused access to {url} (HTTP {status_code})")
     if status_code == 429:
-        raise TransientProxyError(
+        raise ProxyThrottled(
             "HPK rate limit (HTTP 429)", retry_after_seconds=retry_after_seconds(retry_after)
         )
     if status_code != 200:
@@ -139,6 +140,8 @@ def error_for_envelope(envelope: HpkEnvelope) -> ProxyError:
             return BusinessRejection(message, kind="stock")
         case 40101:
             return TransientProxyError(f"HPK rejected a freshly issued access token: {message}")
+        case 42901:
+            return ProxyThrottled(f"HPK rate limit ({CODE_RATE_LIMITED}): {message}")
         case code if is_transient_code(code):
             return TransientProxyError(f"HPK temporarily failed ({code}): {message}")
         case code:
