@@ -6,6 +6,7 @@ previous build that the new one no longer has are removed.
 """
 
 import argparse
+import json
 import mimetypes
 import time
 import tomllib
@@ -37,9 +38,28 @@ def outputs_of(stack_name: str, region: str) -> dict[str, str]:
     return {output["OutputKey"]: output["OutputValue"] for output in stack["Stacks"][0].get("Outputs", [])}
 
 
-def upload(bucket: str, region: str) -> int:
+def console_config(outputs: dict[str, str], region: str) -> dict[str, Any]:
+    """/console/config.json: how the console signs operators in (SRP against the stack's user pool)."""
+    return {
+        "region": region,
+        "userPoolId": outputs["OperatorUserPoolId"],
+        "userPoolClientId": outputs["OperatorConsoleClientId"],
+        "cognitoEndpoint": None,
+        "authFlow": "USER_SRP_AUTH",
+    }
+
+
+def upload(bucket: str, region: str, config: dict[str, Any]) -> int:
     s3 = boto3.client("s3", region_name=region)
-    uploaded = set()
+    config_key = f"{PREFIX}config.json"
+    s3.put_object(
+        Bucket=bucket,
+        Key=config_key,
+        Body=json.dumps(config).encode(),
+        ContentType="application/json",
+        CacheControl=NO_CACHE,
+    )
+    uploaded = {config_key}
     for file in sorted(path for path in BUILD_DIR.rglob("*") if path.is_file()):
         key = PREFIX + file.relative_to(BUILD_DIR).as_posix()
         s3.upload_file(str(file), bucket, key, ExtraArgs=_object_settings(file))
@@ -49,7 +69,7 @@ def upload(bucket: str, region: str) -> int:
         s3.delete_objects(
             Bucket=bucket, Delete={"Objects": [{"Key": key} for key in stale[start : start + 1000]]}
         )
-    return len(uploaded)
+    return len(uploaded) - 1
 
 
 def _object_settings(file: Path) -> dict[str, Any]:
@@ -78,7 +98,7 @@ def main() -> None:
         raise SystemExit("console/dist is not built: run make console")
     stack_name, region = stack_of(args.config_env)
     outputs = outputs_of(stack_name, region)
-    count = upload(outputs["ConsoleBucketName"], region)
+    count = upload(outputs["ConsoleBucketName"], region, console_config(outputs, region))
     invalidation = invalidate(outputs["ConsoleDistributionId"], region)
     print(f"Uploaded {count} console files; invalidation {invalidation}; console at {outputs['ConsoleUrl']}")
 

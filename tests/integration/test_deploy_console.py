@@ -1,5 +1,6 @@
 """`make deploy`'s console upload on moto: content types, cache headers, stale files removed, cache cleared."""
 
+import json
 from pathlib import Path
 
 import boto3
@@ -28,11 +29,22 @@ def test_the_build_replaces_the_previous_one_with_the_right_headers(build: Path)
         s3.create_bucket(Bucket="console-bucket")
         s3.put_object(Bucket="console-bucket", Key="console/assets/index-old.js", Body=b"old")
 
-        count = deploy_console.upload("console-bucket", REGION)
+        outputs = {"OperatorUserPoolId": "us-east-1_pool", "OperatorConsoleClientId": "client"}
+        count = deploy_console.upload(
+            "console-bucket", REGION, deploy_console.console_config(outputs, REGION)
+        )
 
         keys = {item["Key"] for item in s3.list_objects_v2(Bucket="console-bucket")["Contents"]}
         assert count == 2
-        assert keys == {"console/index.html", "console/assets/index-abc123.js"}
+        assert keys == {"console/index.html", "console/assets/index-abc123.js", "console/config.json"}
+        config = json.loads(s3.get_object(Bucket="console-bucket", Key="console/config.json")["Body"].read())
+        assert config == {
+            "region": REGION,
+            "userPoolId": "us-east-1_pool",
+            "userPoolClientId": "client",
+            "cognitoEndpoint": None,
+            "authFlow": "USER_SRP_AUTH",
+        }
         page = s3.head_object(Bucket="console-bucket", Key="console/index.html")
         asset = s3.head_object(Bucket="console-bucket", Key="console/assets/index-abc123.js")
     assert (page["ContentType"], page["CacheControl"]) == ("text/html", "no-cache")
