@@ -42,6 +42,25 @@ def describe_validation_errors(errors: list[dict[str, Any]]) -> list[dict[str, s
     return described
 
 
+# The HTTP status of each domain error, most specific first; anything else is a 500.
+_STATUS_BY_ERROR: tuple[tuple[type[Exception], HTTPStatus], ...] = (
+    (RequestValidationError, HTTPStatus.UNPROCESSABLE_ENTITY),
+    (NotFoundError, HTTPStatus.NOT_FOUND),
+    (ConflictError, HTTPStatus.CONFLICT),
+    (InvalidInputError, HTTPStatus.UNPROCESSABLE_ENTITY),
+    (SystemConfigurationError, HTTPStatus.CONFLICT),
+    (DomainError, HTTPStatus.BAD_REQUEST),
+)
+
+
+def status_for(error: Exception) -> int:
+    """The status the handlers below answer `error` with (the audit trail records it too)."""
+    if isinstance(error, InputRefused):
+        return int(error.status)
+    status = next((status for kind, status in _STATUS_BY_ERROR if isinstance(error, kind)), None)
+    return (status or HTTPStatus.INTERNAL_SERVER_ERROR).value
+
+
 def register_error_handlers(app: APIGatewayHttpResolver) -> None:
     @app.exception_handler(RequestValidationError)
     def _invalid_request(error: RequestValidationError) -> Response:
@@ -54,26 +73,14 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
         errors = [{"field": error.field, "message": error.message}]
         return json_error(error.status, f"Invalid request: {error}", errors=errors)
 
-    @app.exception_handler(NotFoundError)
-    def _not_found(error: NotFoundError) -> Response:
-        return json_error(HTTPStatus.NOT_FOUND, error.message)
-
-    @app.exception_handler(ConflictError)
-    def _conflict(error: ConflictError) -> Response:
-        return json_error(HTTPStatus.CONFLICT, error.message)
+    @app.exception_handler([NotFoundError, ConflictError, SystemConfigurationError, DomainError])
+    def _domain(error: DomainError) -> Response:
+        return json_error(HTTPStatus(status_for(error)), error.message)
 
     @app.exception_handler(InvalidInputError)
     def _invalid_input(error: InvalidInputError) -> Response:
         errors = [{"field": error.field or "body", "message": error.message}]
         return json_error(HTTPStatus.UNPROCESSABLE_ENTITY, error.message, errors=errors)
-
-    @app.exception_handler(SystemConfigurationError)
-    def _configuration(error: SystemConfigurationError) -> Response:
-        return json_error(HTTPStatus.CONFLICT, error.message)
-
-    @app.exception_handler(DomainError)
-    def _domain(error: DomainError) -> Response:
-        return json_error(HTTPStatus.BAD_REQUEST, error.message)
 
     @app.exception_handler(VendorError)
     def _vendor_unavailable(error: VendorError) -> Response:

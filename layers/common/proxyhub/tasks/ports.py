@@ -11,6 +11,7 @@ from typing import Protocol
 
 from proxyhub.clock import Clock
 from proxyhub.events import DomainEvents
+from proxyhub.models.pages import Page
 from proxyhub.models.tasks import BusinessType, Task, TaskStatus, TaskType, Trigger
 from proxyhub.request_log import RequestLogSink
 
@@ -72,12 +73,6 @@ class TaskFilter:
 
 
 @dataclass(frozen=True)
-class Page[T]:
-    items: list[T]
-    next_cursor: str | None
-
-
-@dataclass(frozen=True)
 class OverviewCounts:
     """Raw numbers behind the overview; `by_status` counts tasks currently in each status."""
 
@@ -103,8 +98,9 @@ class TaskQueries(Protocol):
 
 
 class TaskScheduler(Protocol):
-    def schedule_next_run(self, task_id: str, at: datetime) -> None:
-        """Creates or replaces the task's one-time schedule."""
+    def schedule_next_run(self, task_id: str, at: datetime, *, replace_existing: bool = False) -> None:
+        """Creates or replaces the task's one-time schedule; `replace_existing` says which to try first
+        (the caller knows whether the task still has one), so the usual case is one call."""
         ...
 
     def cancel_schedule(self, task_id: str) -> None:

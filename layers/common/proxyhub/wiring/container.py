@@ -13,6 +13,8 @@ from proxyhub.adapters.hpk.callbacks import HpkCallbackReader
 from proxyhub.adapters.hpk.client import HpkClientFactory
 from proxyhub.adapters.onewarehouse.client import OneWarehouseClientFactory
 from proxyhub.adapters.onewarehouse.codec import OneWarehouseCodec
+from proxyhub.audit.ports import AuditLog
+from proxyhub.audit.service import AuditService
 from proxyhub.aws.cancel_backoff import CancelBackoffStarter
 from proxyhub.aws.event_bus import EventBridgePublisher
 from proxyhub.aws.inventory_schedules import EventBridgeInventorySchedules
@@ -23,6 +25,7 @@ from proxyhub.clock import Clock, SystemClock
 from proxyhub.config.ports import ConfigStore, MappingSchedules
 from proxyhub.config.proxy_clients import ProxyClientProvider
 from proxyhub.config.service import ConfigService
+from proxyhub.dal.audit_repository import DynamoAuditLog
 from proxyhub.dal.config_repository import DynamoConfigStore
 from proxyhub.dal.connection_repository import DynamoConnectionStore
 from proxyhub.dal.ledger_repository import DynamoStockLedger
@@ -235,8 +238,23 @@ class Container:
     @cached_property
     def sync_tasks(self) -> SyncTasksService:
         return SyncTasksService(
-            self.task_engine, self.task_repository, self.request_log_reader, self.config_store, self.clock
+            self.task_engine,
+            self.task_repository,
+            self.request_log_reader,
+            self.config_store,
+            self.audit,
+            self.clock,
         )
+
+    # ------------------------------------------------------------ the audit trail
+
+    @cached_property
+    def audit_log(self) -> AuditLog:
+        return DynamoAuditLog(self.clock)
+
+    @cached_property
+    def audit(self) -> AuditService:
+        return AuditService(self.audit_log, self.clock)
 
     # ------------------------------------------------------------ configuration and SKUs
 
