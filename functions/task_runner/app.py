@@ -25,7 +25,11 @@ class RunRequest(BaseModel):
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     request = RunRequest.model_validate(event)
     logger.append_keys(task_id=request.task_id, trigger=request.trigger.value)
+    # Long work (a large inventory sync) stops in time and continues in a fresh invocation.
     result = container().task_engine.run_task(
-        request.task_id, request.trigger, request_id=context.aws_request_id
+        request.task_id,
+        request.trigger,
+        request_id=context.aws_request_id,
+        remaining_ms=context.get_remaining_time_in_millis,
     )
     return result.as_dict(waits=request.waits)

@@ -59,11 +59,14 @@ class InMemoryTaskStore:
 class RecordingScheduler:
     def __init__(self) -> None:
         self.schedules: dict[str, datetime] = {}
+        # (task id, whether the engine asked to replace an existing schedule), in call order.
+        self.requests: list[tuple[str, bool]] = []
         self.fail = False
 
-    def schedule_next_run(self, task_id: str, at: datetime) -> None:
+    def schedule_next_run(self, task_id: str, at: datetime, *, replace_existing: bool = False) -> None:
         if self.fail:
             raise RuntimeError("scheduler throttled")
+        self.requests.append((task_id, replace_existing))
         self.schedules[task_id] = at
 
     def cancel_schedule(self, task_id: str) -> None:

@@ -8,9 +8,11 @@ What moto 5.2 does and DynamoDB does not (measured: `../shared/docs/local-aws-no
   backup holds the touched items only; all-or-nothing is kept (a failed transaction restores them).
 - **Every item object moto creates is kept** (`instances_tracked`), the copies that answer each read
   included: memory that grows with every request until a reset. Trimmed: nothing is tracked.
-- **A query collects and sorts the whole table** before it looks at the partition asked for.
-  Trimmed: a table query starts from its partition; an index query skips the table-wide sort
-  (its matches are sorted by the index's keys anyway).
+- **A query collects and sorts the whole table** before it looks at the partition asked for, then
+  walks it from the start to find where the previous page ended. Trimmed: a table query reads its
+  partition in key order (sorted once until the partition changes), from just after the start key
+  and no longer than the page can be; an index query skips the table-wide sort (its matches are
+  sorted by the index's keys anyway).
 - **Nothing guards its dictionaries against concurrent requests**: under parallel load moto answers
   some requests with an internal error ("dictionary changed size during iteration"), which botocore
   retries out of sight. Trimmed: DynamoDB requests are served one at a time (they hold the GIL
@@ -19,11 +21,13 @@ What moto 5.2 does and DynamoDB does not (measured: `../shared/docs/local-aws-no
 Semantics are moto's own in every other respect; none of this runs in the Lambda layer.
 """
 
+import bisect
 import contextvars
 import copy
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
@@ -43,7 +47,7 @@ _dynamodb_requests = threading.RLock()
 _errors_guard = threading.Lock()
 _internal_errors: list[str] = []
 # The partition a query is being answered for, so `all_items` can start from it.
-_query_partition: contextvars.ContextVar[tuple[DynamoType | None, bool] | None] = contextvars.ContextVar(
+_query_partition: contextvars.ContextVar["_QueryHint | None"] = contextvars.ContextVar(
     "moto_query_partition", default=None
 )
 
@@ -138,51 +142,135 @@ def _restore(table: MotoTable, hash_key: Any, range_key: Any, saved: Any) -> Non
     if saved is None:
         if table.get_item(hash_key, range_key) is not None:
             table.delete_item(hash_key, range_key)
-    elif range_key is not None:
+        return
+    if range_key is not None:
         table.items[hash_key][range_key] = saved
     else:
         table.items[hash_key] = saved
+    _partition_changed(table, hash_key)
 
 
 # ---------------------------------------------------------------- queries
 
 
+@dataclass(frozen=True)
+class _QueryHint:
+    hash_key: DynamoType | None
+    on_index: bool
+    exclusive_start_key: dict[str, Any] | None
+    forward: bool
+    # How many items the page can hold at most, when nothing but the limit stops it (no range condition).
+    needed: int | None
+
+
+@dataclass
+class _SortedPartition:
+    """A partition's range keys in order, kept until the partition changes."""
+
+    partition: dict[Any, MotoItem]
+    version: int
+    range_keys: list[DynamoType]
+    values: list[Any]
+
+
+_partition_versions: dict[tuple[int, Any], int] = {}
+_sorted_partitions: dict[tuple[int, Any], _SortedPartition] = {}
+# Beyond this many items a page is over 1 MB anyway (moto stops at its size limit).
+_MOST_ITEMS_PER_PAGE = 50_000
+
+
 def _query_from_the_partition() -> None:
     original_query = MotoTable.query
     original_all_items = MotoTable.all_items
+    original_put_item = MotoTable.put_item
+    original_delete_item = MotoTable.delete_item
 
     def query(self: MotoTable, hash_key: DynamoType | None, *args: Any, **kwargs: Any) -> Any:
-        # moto passes the index name as the eighth argument (or by name).
-        index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
-        on_index = bool(index_name)
-        token = _query_partition.set((hash_key, on_index))
+        # moto's positional order: range_comparison, range_objs, limit, exclusive_start_key,
+        # scan_index_forward, projection_expressions, index_name, ...
+        def argument(position: int, name: str) -> Any:
+            return args[position] if len(args) > position else kwargs.get(name)
+
+        limit = argument(2, "limit")
+        plain = not argument(0, "range_comparison") and not kwargs.get("range_key_conditions")
+        hint = _QueryHint(
+            hash_key=hash_key,
+            on_index=bool(argument(6, "index_name")),
+            exclusive_start_key=argument(3, "exclusive_start_key"),
+            forward=argument(4, "scan_index_forward") is not False,
+            needed=min(limit or _MOST_ITEMS_PER_PAGE, _MOST_ITEMS_PER_PAGE) + 1 if plain else None,
+        )
+        token = _query_partition.set(hint)
         try:
             return original_query(self, hash_key, *args, **kwargs)
         finally:
             _query_partition.reset(token)
 
     def all_items(self: MotoTable) -> list[MotoItem]:
-        partition = _query_partition.get()
-        if partition is None:
+        hint = _query_partition.get()
+        if hint is None:
             return original_all_items(self)
-        hash_key, on_index = partition
-        if on_index:
+        if hint.on_index:
             # Every item may be in the index's partition; the caller sorts the matches itself.
-            return [item for item in _items_of(self.items.values(), self.range_key_attr)]
-        found = self.items.get(hash_key)
+            return _items_of(self.items.values(), self.range_key_attr)
+        found = self.items.get(hint.hash_key)
         if found is None:
             return []
         if not self.range_key_attr:
             return [found]  # type: ignore[list-item]
-        # Sorted on plain values here, so moto's own sort (DynamoType comparisons) finds one run.
-        return sorted(found.values(), key=_range_value)
+        return _page_of(self, hint, found)
+
+    def put_item(self: MotoTable, *args: Any, **kwargs: Any) -> Any:
+        item = original_put_item(self, *args, **kwargs)
+        _partition_changed(self, item.hash_key)
+        return item
+
+    def delete_item(self: MotoTable, hash_key: DynamoType, range_key: DynamoType | None) -> Any:
+        try:
+            return original_delete_item(self, hash_key, range_key)
+        finally:
+            _partition_changed(self, hash_key)
 
     MotoTable.query = query  # type: ignore[method-assign]
     MotoTable.all_items = all_items  # type: ignore[method-assign]
+    MotoTable.put_item = put_item  # type: ignore[method-assign]
+    MotoTable.delete_item = delete_item  # type: ignore[method-assign]
 
 
-def _range_value(item: MotoItem) -> Any:
-    return item.range_key.cast_value if item.range_key is not None else None
+def _partition_changed(table: MotoTable, hash_key: Any) -> None:
+    key = (id(table), hash_key)
+    _partition_versions[key] = _partition_versions.get(key, 0) + 1
+
+
+def _page_of(table: MotoTable, hint: _QueryHint, partition: dict[Any, MotoItem]) -> list[MotoItem]:
+    """The partition in range-key order from just after the start key, no longer than the page needs:
+    moto then walks (and sorts again) a page's worth of items rather than the whole partition."""
+    key = (id(table), hint.hash_key)
+    version = _partition_versions.get(key, 0)
+    cached = _sorted_partitions.get(key)
+    if cached is None or cached.version != version or cached.partition is not partition:
+        range_keys = sorted(partition, key=_cast)
+        cached = _SortedPartition(partition, version, range_keys, [_cast(k) for k in range_keys])
+        _sorted_partitions[key] = cached
+    start, stop = 0, len(cached.range_keys)
+    start_key = hint.exclusive_start_key
+    range_name = table.range_key_attr
+    if start_key is not None and range_name and range_name in start_key:
+        position = _cast(DynamoType(start_key[range_name]))
+        if hint.forward:
+            start = bisect.bisect_right(cached.values, position)
+        else:
+            stop = bisect.bisect_left(cached.values, position)
+    if hint.needed is not None:
+        if hint.forward:
+            stop = min(stop, start + hint.needed)
+        else:
+            start = max(start, stop - hint.needed)
+    return [partition[range_key] for range_key in cached.range_keys[start:stop]]
+
+
+def _cast(value: DynamoType) -> Any:
+    return value.cast_value
 
 
 def _items_of(partitions: Any, has_range_key: str | None) -> list[MotoItem]:

@@ -93,14 +93,29 @@ class EventBridgeTaskScheduler:
         self._settings = settings
         self._client = client or boto3.client("scheduler", region_name=settings.aws_region)
 
-    def schedule_next_run(self, task_id: str, at: datetime) -> None:
+    def schedule_next_run(self, task_id: str, at: datetime, *, replace_existing: bool = False) -> None:
+        """One call when the caller guessed right; a wrong guess costs one more (create after a 404,
+        update after a 409), never an error."""
         request = self._request(task_id, at)
+        if replace_existing:
+            self._replace(request)
+        else:
+            self._create(request)
+
+    def _create(self, request: dict[str, Any]) -> None:
         try:
             self._client.create_schedule(**request)
         except self._client.exceptions.ConflictException:
-            self._replace(request)
+            self._update(request)
 
     def _replace(self, request: dict[str, Any]) -> None:
+        try:
+            self._client.update_schedule(**request)
+        except self._client.exceptions.ResourceNotFoundException:
+            # It fired and deleted itself since: create it afresh.
+            self._create(request)
+
+    def _update(self, request: dict[str, Any]) -> None:
         try:
             self._client.update_schedule(**request)
         except self._client.exceptions.ResourceNotFoundException:

@@ -54,6 +54,8 @@ class Trigger(StrEnum):
     CREATED = "created"
     # In-process callers, e.g. inventory sync completing a warehouse's open tasks first.
     DIRECT = "direct"
+    # A run that ran out of time asking for the next one at once (the `Continue` outcome).
+    CONTINUATION = "continuation"
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,8 @@ class Task:
     lease_expires_at: datetime | None = None
     # Optimistic concurrency: every write is conditional on the version it read.
     version: int = 0
+    # How far a long task got, e.g. "page 120 of ~400" of an inventory listing; shown in its details.
+    progress: str | None = None
 
     @property
     def route(self) -> Route:

@@ -23,7 +23,7 @@ from proxyhub.observability import logger, metrics
 from proxyhub.request_log import RequestLogSink
 from proxyhub.settings import Settings
 from proxyhub.tasks.executors import ExecutionContext, ExecutorRegistry, TaskRequestLogSink
-from proxyhub.tasks.outcomes import Cancelled, FailedPermanent, Outcome, outcome_for_error
+from proxyhub.tasks.outcomes import Cancelled, Continue, FailedPermanent, Outcome, outcome_for_error
 from proxyhub.tasks.policy import TaskPolicy
 from proxyhub.tasks.ports import BackoffDriver, DomainEvents, TaskInvoker, TaskScheduler, TaskStore
 
@@ -33,6 +33,10 @@ SCHEDULING_FAILURE_METRIC = "TaskSchedulingFailures"
 EVENT_FAILURE_METRIC = "TaskEventFailures"
 ALREADY_RUNNING = "Task is already running"
 RETRY_SOON_SECONDS = 60
+# Runs these triggers start leave no schedule behind: a task created to run at once never had one,
+# a schedule that fired deletes itself, and a continuation follows a run that made none. After any
+# other trigger the task's schedule is still there, so it is updated rather than created.
+NO_SCHEDULE_AFTER = frozenset({Trigger.CREATED, Trigger.SCHEDULE, Trigger.CONTINUATION})
 
 
 @dataclass(frozen=True)
@@ -189,8 +193,18 @@ class TaskEngine:
 
     # ------------------------------------------------------------ running
 
-    def run_task(self, task_id: str, trigger: Trigger, request_id: str | None = None) -> RunResult:
+    def run_task(
+        self,
+        task_id: str,
+        trigger: Trigger,
+        request_id: str | None = None,
+        *,
+        remaining_ms: Callable[[], int] | None = None,
+    ) -> RunResult:
+        """`remaining_ms` is the invocation's time left (Lambda's `get_remaining_time_in_millis`):
+        executors of long work stop in time and continue in a fresh invocation."""
         now = self._clock.now()
+        deadline = now + timedelta(milliseconds=remaining_ms()) if remaining_ms is not None else None
         task = self._store.get(task_id)
         if task is None:
             logger.warning("Run of an unknown task ignored", extra={"task_id": task_id, "trigger": trigger})
@@ -202,8 +216,8 @@ class TaskEngine:
         claimed = self._claim(task, trigger, now, request_id)
         if claimed is None:
             return RunResult.of(self._store.get(task_id) or task, now, skipped=ALREADY_RUNNING)
-        outcome = self._execute(claimed, trigger)
-        result = self._settle(claimed, outcome)
+        outcome = self._execute(claimed, trigger, deadline)
+        result = self._settle(claimed, outcome, trigger)
         if self._policy.starts_new_phase(task, trigger):
             self._redrive(claimed, result)
         return result
@@ -219,7 +233,7 @@ class TaskEngine:
         stored = self._store.transition(task, settled, lease_free_at=now)
         if stored is None:
             raise ConflictError(ALREADY_RUNNING)
-        self._after_settling(stored)
+        self._after_settling(stored, outcome=None, trigger=None)
         return stored
 
     def _claim(self, task: Task, trigger: Trigger, now: datetime, request_id: str | None) -> Task | None:
@@ -244,7 +258,7 @@ class TaskEngine:
             logger.info("Task claimed", extra={**_log_fields(stored), "trigger": trigger})
         return stored
 
-    def _execute(self, task: Task, trigger: Trigger) -> Outcome:
+    def _execute(self, task: Task, trigger: Trigger, deadline: datetime | None) -> Outcome:
         executor = self._executors.find(task.task_type, task.business_type)
         if executor is None:
             return FailedPermanent(
@@ -255,6 +269,7 @@ class TaskEngine:
             request_log=TaskRequestLogSink(self._request_log, task),
             settings=self._settings,
             trigger=trigger,
+            deadline=deadline,
         )
         try:
             return executor.execute(task, context)
@@ -262,7 +277,7 @@ class TaskEngine:
             logger.exception("Executor raised", extra=_log_fields(task))
             return outcome_for_error(error)
 
-    def _settle(self, claimed: Task, outcome: Outcome) -> RunResult:
+    def _settle(self, claimed: Task, outcome: Outcome, trigger: Trigger) -> RunResult:
         now = self._clock.now()
         decided = self._policy.decide(claimed, outcome, now)
         settled = replace(decided, updated_at=now, lease_owner=None, lease_expires_at=None)
@@ -272,7 +287,7 @@ class TaskEngine:
             logger.warning("Run result dropped: lease lost", extra=_log_fields(claimed))
             return RunResult.of(self._store.get(claimed.task_id) or claimed, now, skipped="Lease lost")
         logger.info("Task run finished", extra={**_log_fields(stored), "outcome": type(outcome).__name__})
-        self._after_settling(stored)
+        self._after_settling(stored, outcome, trigger)
         return RunResult.of(stored, now)
 
     def _redrive(self, claimed: Task, result: RunResult) -> None:
@@ -290,11 +305,16 @@ class TaskEngine:
 
         self._best_effort("redrive", start)
 
-    def _after_settling(self, task: Task) -> None:
+    def _after_settling(self, task: Task, outcome: Outcome | None, trigger: Trigger | None) -> None:
         if task.status is TaskStatus.MANUAL:
             metrics.add_metric(name=MANUAL_HANDLING_METRIC, unit=MetricUnit.Count, value=1)
             self._announce_manual_handling(task)
-        self._reschedule(task)
+        if isinstance(outcome, Continue) and task.status.runs_automatically:
+            # The next run starts at once in a fresh invocation (a full time budget of its own); if the
+            # invoke fails, the task is already due, so the sweeper starts it within minutes.
+            self._best_effort("continue", lambda: self._invoker.run_async(task.task_id, Trigger.CONTINUATION))
+            return
+        self._reschedule(task, replace_existing=trigger not in NO_SCHEDULE_AFTER)
 
     def _announce_manual_handling(self, task: Task) -> None:
         """Tells GWMS; best effort like the metric: the stored status is what operators act on."""
@@ -304,12 +324,17 @@ class TaskEngine:
             logger.exception("Manual-handling event not published", extra=_log_fields(task))
             metrics.add_metric(name=EVENT_FAILURE_METRIC, unit=MetricUnit.Count, value=1)
 
-    def _reschedule(self, task: Task) -> None:
+    def _reschedule(self, task: Task, *, replace_existing: bool = False) -> None:
         if self._policy.rule(task.task_type).driven_by_state_machine:
             return
         next_run = task.next_execution_at
         if task.status.runs_automatically and next_run is not None:
-            self._best_effort("schedule", lambda: self._scheduler.schedule_next_run(task.task_id, next_run))
+            self._best_effort(
+                "schedule",
+                lambda: self._scheduler.schedule_next_run(
+                    task.task_id, next_run, replace_existing=replace_existing
+                ),
+            )
         else:
             self._best_effort("unschedule", lambda: self._scheduler.cancel_schedule(task.task_id))
 

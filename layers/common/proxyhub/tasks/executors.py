@@ -9,7 +9,7 @@ and naming its module in `proxyhub.tasks.wiring.EXECUTOR_MODULES`.
 """
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from proxyhub.clock import Clock
@@ -44,9 +44,15 @@ class ExecutionContext:
     request_log: RequestLogSink
     settings: Settings
     trigger: Trigger
+    # When the invocation running this task ends (Lambda's remaining time at the start of the run);
+    # None outside Lambda, where nothing cuts a run short.
+    deadline: datetime | None = None
 
     def now(self) -> datetime:
         return self.clock.now()
+
+    def time_left(self) -> timedelta | None:
+        return None if self.deadline is None else self.deadline - self.clock.now()
 
 
 class Executor(Protocol):

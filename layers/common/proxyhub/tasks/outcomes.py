@@ -40,6 +40,18 @@ class NotYet(OutcomeBase):
 
 
 @dataclass(frozen=True)
+class Continue(OutcomeBase):
+    """Progress saved, more to do, out of time for this run: run again at once, in a fresh invocation.
+
+    Not a retry: it does not count towards the rule's run limit, nor wait its interval. `progress`
+    says how far the work got ("page 120 of ~400"), for the task's details.
+    """
+
+    summary: str
+    progress: str | None = None
+
+
+@dataclass(frozen=True)
 class FailedTransient(OutcomeBase):
     """Worth retrying unchanged (timeouts, 5xx); counts towards the consecutive-failure limit."""
 
@@ -76,7 +88,9 @@ class Cancelled(OutcomeBase):
     summary: str
 
 
-type Outcome = Done | NotYet | Deferred | FailedTransient | FailedPermanent | NeedsManual | Cancelled
+type Outcome = (
+    Done | NotYet | Continue | Deferred | FailedTransient | FailedPermanent | NeedsManual | Cancelled
+)
 
 
 def outcome_for_error(error: Exception) -> Outcome:

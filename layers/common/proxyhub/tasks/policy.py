@@ -16,6 +16,7 @@ from proxyhub.models.tasks import Task, TaskStatus, TaskType, Trigger
 from proxyhub.settings import Settings
 from proxyhub.tasks.outcomes import (
     Cancelled,
+    Continue,
     Deferred,
     Done,
     FailedPermanent,
@@ -124,6 +125,22 @@ class TaskPolicy:
                 return self._after_not_yet(task, outcome, now)
             case Deferred(reason=reason, retry_after_seconds=retry_after):
                 return self._deferred(task, reason, retry_after, now)
+            case Continue(summary=summary, progress=progress):
+                return self._continued(task, summary, progress, now)
+
+    @staticmethod
+    def _continued(task: Task, summary: str, progress: str | None, now: datetime) -> Task:
+        """Due again now, in the same phase; the run just made is not counted against the rule's limit."""
+        return replace(
+            task,
+            status=TaskStatus.WAITING,
+            execution_summary=summary,
+            error_message=None,
+            consecutive_failures=0,
+            phase_attempts=max(0, task.phase_attempts - 1),
+            next_execution_at=now,
+            progress=progress if progress is not None else task.progress,
+        )
 
     def _after_transient_failure(self, task: Task, error: str, now: datetime) -> Task:
         failures = task.consecutive_failures + 1
@@ -183,7 +200,8 @@ class TaskPolicy:
 
 
 def _settled(task: Task, status: TaskStatus, summary: str, *, error: str | None, failures: int) -> Task:
-    """Success, cancelled or manual: no automatic run follows, so no next execution time."""
+    """Success, cancelled or manual: no automatic run follows, so no next execution time. A finished
+    task's progress is history; a manual one keeps it, to show where it stopped."""
     return replace(
         task,
         status=status,
@@ -191,6 +209,7 @@ def _settled(task: Task, status: TaskStatus, summary: str, *, error: str | None,
         error_message=error,
         consecutive_failures=failures,
         next_execution_at=None,
+        progress=None if status.terminal else task.progress,
     )
 
 
