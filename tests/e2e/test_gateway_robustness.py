@@ -1,5 +1,5 @@
 """Finding 7: the local gateway under careless clients and bursts. Any bytes in, JSON out; no reset
-connections for a burst of 100; 405/501 as JSON, never an HTML page."""
+connections for a burst of 100; methods it does not route are a 405 in JSON, never an HTML 501."""
 
 import json
 import socket
@@ -68,7 +68,7 @@ def test_a_body_that_is_not_utf8_reaches_the_function_base64_encoded(gateway: An
     assert events[0]["isBase64Encoded"] is True
 
 
-@pytest.mark.parametrize(("method", "status"), [("TRACE", 405), ("CONNECT", 405), ("BREW", 501)])
+@pytest.mark.parametrize(("method", "status"), [("TRACE", 405), ("CONNECT", 405), ("BREW", 405), ("QUERY", 405)])
 def test_methods_the_gateway_does_not_route_are_answered_in_json(
     gateway: Any, method: str, status: int
 ) -> None:

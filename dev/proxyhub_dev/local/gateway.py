@@ -343,6 +343,9 @@ def _handler_class(api: "LocalHttpApi") -> type[BaseHTTPRequestHandler]:
             """What the standard library answers by itself (a malformed request line, an unknown method,
             oversized headers): JSON like every other answer, never an HTML page."""
             self.close_connection = True
+            if code == HTTPStatus.NOT_IMPLEMENTED:
+                # A method no route can have (QUERY, BREW): refused like TRACE, not a server error.
+                code, message = HTTPStatus.METHOD_NOT_ALLOWED, None
             # The request line may be unreadable; the response is HTTP/1.1 whatever the request said.
             self.request_version = self.protocol_version
             if not hasattr(self, "command"):
