@@ -19,8 +19,13 @@ from typing import ClassVar, Self
 import httpx
 
 from proxyhub.adapters.outbound_guard import HeldBack, OutboundGuard
+from proxyhub.observability import MetricUnit, record_metrics
 from proxyhub.proxy.ports import LogContext
 from proxyhub.request_log import REDACTED, RequestLogRecord, RequestLogSink, redact_headers, render_body
+
+VENDOR_CALL_LATENCY_METRIC = "VendorCallLatency"
+# An exchange without a response, with an HTTP error status, or whose answer the adapter refused.
+VENDOR_CALL_ERRORS_METRIC = "VendorCallErrors"
 
 
 @dataclass(frozen=True)
@@ -158,6 +163,16 @@ class VendorHttpClient(ABC):
         error: str | None,
     ) -> None:
         context = context or LogContext()
+        duration_ms = round((time.perf_counter() - started) * 1000)
+        failed = error is not None or response is None or response.status_code >= 400
+        # The dashboard's vendor latency and errors, by system and API (see template.yaml).
+        record_metrics(
+            {"system_code": self._system_code, "api": api_name},
+            {
+                VENDOR_CALL_LATENCY_METRIC: (duration_ms, MetricUnit.Milliseconds),
+                VENDOR_CALL_ERRORS_METRIC: (1 if failed else 0, MetricUnit.Count),
+            },
+        )
         self._sink.record(
             RequestLogRecord(
                 api_name=api_name,
@@ -168,7 +183,7 @@ class VendorHttpClient(ABC):
                 response_body=render_body(response.content, self._body_limit, known_secrets)
                 if response is not None
                 else "",
-                duration_ms=round((time.perf_counter() - started) * 1000),
+                duration_ms=duration_ms,
                 request_id=request_id,
                 system_code=self._system_code,
                 warehouse_code=context.warehouse_code,

@@ -15,7 +15,7 @@ fixed mapping should let the same push through.
 import ipaddress
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 from typing import Any, assert_never
 
@@ -58,7 +58,9 @@ from proxyhub.upstream.ports import (
     ReturnInboundPush,
     UpstreamOrderStore,
 )
+from proxyhub.webhook_metrics import WebhookOutcome, count_webhook
 
+WEBHOOK_SOURCE = "onewarehouse"
 # OneWarehouse retries within hours; a day covers its retries without keeping answers for ever.
 ANSWER_TTL_SECONDS = 24 * 3600
 NO_ACTIVE_CONNECTION = "No active OneWarehouse connection is configured"
@@ -91,6 +93,9 @@ class _Handled:
     reply: PushReply
     note: str | None = None  # what operators should know: why refused, or a mismatch let through
     push: Push | None = None
+    outcome: WebhookOutcome = "accepted"
+    # The sender failed the IP, signature, timestamp or nonce check (even if its verify mode let it in).
+    verification_failed: bool = False
 
 
 class RememberedAnswers:
@@ -169,11 +174,15 @@ class PushService:
             # The sender gets a 500 (and retries); operators still find the push on the Logs page.
             note = INTERNAL_ERROR_NOTE.format(error_type=type(error).__name__)
             failed = _Handled(
-                PushReply(500, {"message": "Internal error", "request_id": push.request_id}), note
+                PushReply(500, {"message": "Internal error", "request_id": push.request_id}),
+                note,
+                outcome="failed",
             )
             self._log(push, connection, failed, started)
+            count_webhook(WEBHOOK_SOURCE, "failed", verification_failed=False)
             raise
         self._log(push, connection, handled, started)
+        count_webhook(WEBHOOK_SOURCE, handled.outcome, verification_failed=handled.verification_failed)
         return handled.reply
 
     # ------------------------------------------------------------ checks, then the domain
@@ -185,18 +194,22 @@ class PushService:
             admit_body(_content_type(push.headers), push.raw_body)
         except InputRefused as refused:
             reply = self._codec.inadmissible(refused.status.value, refused.field, refused.message)
-            return _Handled(reply, f"Refused unread: {refused}")
+            return _Handled(reply, f"Refused unread: {refused}", outcome="refused")
         if connection is None:
-            return _Handled(self._codec.unauthorized(NO_ACTIVE_CONNECTION), NO_ACTIVE_CONNECTION)
+            reply = self._codec.unauthorized(NO_ACTIVE_CONNECTION)
+            return _Handled(reply, NO_ACTIVE_CONNECTION, outcome="refused")
         verification = self._verify(push, connection)
         if verification.outcome == "ip_refused":
-            return _Handled(self._codec.forbidden(verification.reason), verification.reason)
+            reply = self._codec.forbidden(verification.reason)
+            return _Handled(reply, verification.reason, outcome="refused", verification_failed=True)
         if verification.ok:
             return self._carry_out(push, connection, None, lambda_context)
         if connection.verify_mode == "enforce":
-            return _Handled(self._codec.unauthorized(verification.reason), f"Refused: {verification.reason}")
+            reply = self._codec.unauthorized(verification.reason)
+            note = f"Refused: {verification.reason}"
+            return _Handled(reply, note, outcome="refused", verification_failed=True)
         note = f"Accepted in verify mode {connection.verify_mode} despite: {verification.reason}"
-        return self._carry_out(push, connection, note, lambda_context)
+        return replace(self._carry_out(push, connection, note, lambda_context), verification_failed=True)
 
     def _carry_out(
         self, push: IncomingPush, connection: ConnectionSettings, note: str | None, lambda_context: Any
@@ -213,11 +226,11 @@ class PushService:
             )
             reply = PushReply(**remembered)
         except MalformedPushError as error:
-            return _Handled(
-                self._codec.malformed(error.field, error.message), _joined(note, str(error)), parsed
-            )
+            reply = self._codec.malformed(error.field, error.message)
+            return _Handled(reply, _joined(note, str(error)), parsed, outcome="refused")
         except PushRefused as refusal:
-            return _Handled(self._codec.refused(refusal), _joined(note, refusal.reason), parsed)
+            reply = self._codec.refused(refusal)
+            return _Handled(reply, _joined(note, refusal.reason), parsed, outcome="rejected")
         return _Handled(reply, note, parsed)
 
     def _verify(self, push: IncomingPush, connection: ConnectionSettings) -> PushVerification:
