@@ -15,7 +15,9 @@ from datetime import datetime
 from proxyhub.clock import from_iso, to_iso
 from proxyhub.errors import ConcurrentUpdateError
 from proxyhub.models.inventory import BatchKey, Correction, LedgerBatch, StockDelta
-from proxyhub.models.orders import Order, OrderKind, StoredOrder
+from proxyhub.models.orders import Order, OrderKind, OrderSummary, StoredOrder
+from proxyhub.models.pages import Page
+from proxyhub.orders.ports import OrderFilter
 from proxyhub.proxy.ports import Label
 from proxyhub.request_log import RequestLogSink
 
@@ -66,6 +68,45 @@ class InMemoryOrderStore:
         with self._lock:
             self._rows.pop((kind, order_no), None)
             self.writes.append(("delete", order_no))
+
+    def search(
+        self, kind: OrderKind, order_filter: OrderFilter, limit: int, cursor: str | None
+    ) -> Page[OrderSummary]:
+        """Newest first by (created time, order no), like the indexes' sort keys; the cursor is the
+        last row's key."""
+
+        def key(order: Order) -> str:
+            return f"{to_iso(order.created_at)}#{order.order_no}"
+
+        def matches(order: Order) -> bool:
+            created_from, created_to = order_filter.created_from, order_filter.created_to
+            return (
+                order.kind is kind
+                and (not order_filter.statuses or order.status in order_filter.statuses)
+                and order_filter.warehouse_code in (None, order.warehouse_code)
+                and order_filter.source in (None, order.source)
+                and (created_from is None or order.created_at >= created_from)
+                and (created_to is None or order.created_at <= created_to)
+                and (cursor is None or key(order) < cursor)
+            )
+
+        found = sorted(filter(matches, self.all_orders()), key=key, reverse=True)
+        page = found[:limit]
+        rows = [
+            OrderSummary(
+                order_no=order.order_no,
+                kind=order.kind,
+                order_type=order.order_type,
+                status=order.status,
+                warehouse_code=order.warehouse_code,
+                proxy_order_no=order.proxy_order_no,
+                source=order.source,
+                created_at=order.created_at,
+                updated_at=order.updated_at,
+            )
+            for order in page
+        ]
+        return Page(rows, key(page[-1]) if len(found) > limit else None)
 
     def require_version(self, stored: StoredOrder, order: Order) -> None:
         """Raises like the DynamoDB condition `version = :read` (a missing order fails it too)."""

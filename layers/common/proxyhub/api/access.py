@@ -105,11 +105,13 @@ RULES: dict[tuple[str, str], RouteRule] = {
     ("PUT", "/v1/customers/<code>"): RouteRule(Role.ADMIN, "change customers", "customer {code}"),
     ("GET", "/v1/inventory"): _read("dedicated-location stock"),
     ("POST", "/v1/inbound-orders"): RouteRule(Role.ADMIN, "create orders", "inbound order {order_no}"),
+    ("GET", "/v1/inbound-orders"): _read("orders"),
     ("GET", "/v1/inbound-orders/<order_no>"): _read("orders"),
     ("POST", "/v1/inbound-orders/<order_no>/cancel"): RouteRule(
         Role.ADMIN, "cancel orders", "inbound order {order_no}"
     ),
     ("POST", "/v1/outbound-orders"): RouteRule(Role.ADMIN, "create orders", "outbound order {order_no}"),
+    ("GET", "/v1/outbound-orders"): _read("orders"),
     ("GET", "/v1/outbound-orders/<order_no>"): _read("orders"),
     ("POST", "/v1/outbound-orders/<order_no>/cancel"): RouteRule(
         Role.ADMIN, "cancel orders", "outbound order {order_no}"

@@ -187,3 +187,18 @@ class StoredOrder:
     order: Order
     version: int
     fingerprint: str
+
+
+@dataclass(frozen=True)
+class OrderSummary:
+    """An order as a search lists it: what the order list's row shows, without lines or parties."""
+
+    order_no: str
+    kind: OrderKind
+    order_type: str
+    status: OrderStatus
+    warehouse_code: str
+    proxy_order_no: str | None
+    source: str
+    created_at: datetime
+    updated_at: datetime

@@ -1,13 +1,15 @@
 """What the order flows need from outside the orders package; adapters implement these."""
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from proxyhub.events import DomainEvents
 from proxyhub.models.config import ChannelMapping, Customer, ProxySystemRecord, Sku, WarehouseMapping
 from proxyhub.models.inventory import LedgerBatch, StockDelta
-from proxyhub.models.orders import Order, OrderKind, StoredOrder, TaskRef
+from proxyhub.models.orders import Order, OrderKind, OrderStatus, OrderSummary, StoredOrder, TaskRef
+from proxyhub.models.pages import Page
 from proxyhub.models.tasks import Trigger
 from proxyhub.proxy.ports import Label
 from proxyhub.request_log import RequestLogSink
@@ -18,11 +20,24 @@ __all__ = [
     "DomainEvents",
     "NoUpstream",
     "OrderConfig",
+    "OrderFilter",
     "OrderObserver",
     "OrderStore",
     "OrderTasks",
     "StockLedger",
 ]
+
+
+@dataclass(frozen=True)
+class OrderFilter:
+    """An order search; every field given narrows it (several statuses: any of them)."""
+
+    statuses: tuple[OrderStatus, ...] = ()
+    warehouse_code: str | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    # Where the order came from: "gwms" or "onewarehouse".
+    source: str | None = None
 
 
 class OrderStore(Protocol):
@@ -40,6 +55,13 @@ class OrderStore(Protocol):
         ...
 
     def delete(self, kind: OrderKind, order_no: str) -> None: ...
+
+    def search(
+        self, kind: OrderKind, order_filter: OrderFilter, limit: int, cursor: str | None
+    ) -> Page[OrderSummary]:
+        """Newest first, from an index (never a scan); `cursor` is the previous page's `next_cursor`.
+        A page may hold fewer than `limit` orders and still have a next one: reads are bounded."""
+        ...
 
 
 class StockLedger(Protocol):

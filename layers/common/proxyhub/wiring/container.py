@@ -51,6 +51,7 @@ from proxyhub.orders.flow import OrderFlows
 from proxyhub.orders.inbound_flow import InboundFlowExecutor
 from proxyhub.orders.outbound_flow import OutboundFlowExecutor
 from proxyhub.orders.ports import CancelBackoff, OrderObserver, OrderStore
+from proxyhub.orders.search import OrderSearch
 from proxyhub.orders.service import OrderService
 from proxyhub.proxy.ports import ProxyClientFactory
 from proxyhub.request_log import RequestLogSink
@@ -291,6 +292,10 @@ class Container:
             request_log=self.request_log,
             clock=self.clock,
         )
+
+    @cached_property
+    def order_search(self) -> OrderSearch:
+        return OrderSearch(self.order_store)
 
     @cached_property
     def order_observer(self) -> OrderObserver:
