@@ -17,6 +17,8 @@ class RunRequest(BaseModel):
     trigger: Trigger = Trigger.SCHEDULE
     # The cancel state machine passes its backoff steps (seconds), so tests and local runs can shorten them.
     waits: list[int] | None = Field(default=None, min_length=1)
+    # Who pressed Sync Now, for the run's history entry.
+    actor: str | None = Field(default=None, max_length=256)
 
 
 @logger.inject_lambda_context
@@ -31,5 +33,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         request.trigger,
         request_id=context.aws_request_id,
         remaining_ms=context.get_remaining_time_in_millis,
+        actor=request.actor,
     )
     return result.as_dict(waits=request.waits)

@@ -1,5 +1,6 @@
 """In-memory fakes of the ports, one of each, shared by unit and integration tests."""
 
+from fakes.audit import InMemoryAuditLog
 from fakes.clock import START, FakeClock
 from fakes.config import InMemoryConfigStore, InMemorySecretStore, proxy_system_record
 from fakes.events import RecordingEvents
@@ -8,6 +9,7 @@ from fakes.orders import InMemoryOrderStore, InMemoryStockLedger, RecordingCance
 from fakes.proxy import FakeProxyClientFactory, FakeProxyWarehouse, inventory_batch
 from fakes.request_logs import ListRequestLogSink
 from fakes.schedules import RecordingMappingSchedules
+from fakes.sync_tasks import sync_tasks_service
 from fakes.task_lookups import InMemoryTaskLookups
 from fakes.tasks import (
     ROUTE,
@@ -36,6 +38,7 @@ __all__ = [
     "FakeProxyClientFactory",
     "FakeProxyWarehouse",
     "FakePushCodec",
+    "InMemoryAuditLog",
     "InMemoryConfigStore",
     "InMemoryConnectionStore",
     "InMemoryIdempotencyStore",
@@ -59,4 +62,5 @@ __all__ = [
     "engine_kit",
     "inventory_batch",
     "proxy_system_record",
+    "sync_tasks_service",
 ]

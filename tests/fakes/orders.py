@@ -9,7 +9,7 @@ adjustment record).
 
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from proxyhub.clock import from_iso, to_iso
@@ -17,9 +17,11 @@ from proxyhub.errors import ConcurrentUpdateError
 from proxyhub.models.inventory import BatchKey, Correction, LedgerBatch, StockDelta
 from proxyhub.models.orders import Order, OrderKind, OrderSummary, StoredOrder
 from proxyhub.models.pages import Page
+from proxyhub.models.tasks import Task
 from proxyhub.orders.ports import OrderFilter
 from proxyhub.proxy.ports import Label
 from proxyhub.request_log import RequestLogSink
+from proxyhub.tasks.ports import TaskStore
 
 
 @dataclass(frozen=True)
@@ -35,9 +37,11 @@ class _OrderRow:
 class InMemoryOrderStore:
     """The `OrderStore` port: conditional insert, version-checked saves, JSON round trip like DynamoDB."""
 
-    def __init__(self) -> None:
+    def __init__(self, tasks: TaskStore | None = None) -> None:
         self._rows: dict[tuple[OrderKind, str], _OrderRow] = {}
         self._lock = threading.RLock()
+        # Where an order's first task is stored with it (`insert_with_task`).
+        self._tasks = tasks
         # Every successful write, in order: tests assert "nothing was written" with it.
         self.writes: list[tuple[str, str]] = []
 
@@ -45,11 +49,14 @@ class InMemoryOrderStore:
         row = self._rows.get((kind, order_no))
         return row.stored() if row else None
 
-    def insert(self, order: Order, fingerprint: str) -> StoredOrder | None:
+    def insert_with_task(self, order: Order, fingerprint: str, task: Task) -> StoredOrder | None:
+        """Like the DynamoDB transaction: the order and its task are both written, or neither."""
+        assert self._tasks is not None, "this order store was built without the task store"
         with self._lock:
             key = (order.kind, order.order_no)
             if key in self._rows:
                 return None
+            self._tasks.save_new(task)
             self._rows[key] = _OrderRow(order.model_dump_json(), 1, fingerprint)
             self.writes.append(("insert", order.order_no))
             return self._rows[key].stored()
@@ -204,7 +211,7 @@ class InMemoryStockLedger:
             self._add([correction.stock_delta() for correction in corrections])
             # The record's key is (task, block): writing a block again replaces it, as an update does.
             self.adjustments.setdefault(task_id, {})[block_id] = [
-                Correction(_normalised(c.key), c.location, c.before, c.after) for c in corrections
+                replace(c, key=_normalised(c.key)) for c in corrections
             ]
             self.effects.append(effect_id)
             return True
@@ -212,6 +219,13 @@ class InMemoryStockLedger:
     def corrections_of(self, task_id: str) -> Iterator[Correction]:
         for _block_id, corrections in sorted(self.adjustments.get(task_id, {}).items()):
             yield from corrections
+
+    def correction_page(self, task_id: str, limit: int, cursor: str | None) -> Page[Correction]:
+        """In block order; the cursor is the offset of the next page."""
+        every = list(self.corrections_of(task_id))
+        start = int(cursor) if cursor else 0
+        end = start + limit
+        return Page(every[start:end], str(end) if end < len(every) else None)
 
     # ------------------------------------------------------------ shared
 

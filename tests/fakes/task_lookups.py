@@ -2,11 +2,12 @@
 so the engine of `engine_kit` and the services reading its tasks share one set of tasks."""
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
 from fakes.tasks import InMemoryTaskStore
-from proxyhub.models.tasks import Task, TaskStatus
+from proxyhub.models.tasks import Task, TaskRun, TaskStatus
 from proxyhub.tasks.ports import OverviewCounts, Page, TaskFilter
 
 
@@ -41,8 +42,19 @@ class InMemoryTaskLookups:
     def get(self, task_id: str) -> Task | None:
         return self._store.get(task_id)
 
-    def transition(self, before: Task, after: Task, *, lease_free_at: datetime | None = None) -> Task | None:
-        return self._store.transition(before, after, lease_free_at=lease_free_at)
+    def get_many(self, task_ids: Sequence[str]) -> dict[str, Task]:
+        return self._store.get_many(task_ids)
+
+    def transition(
+        self, before: Task, after: Task, *, lease_free_at: datetime | None = None, run: TaskRun | None = None
+    ) -> Task | None:
+        return self._store.transition(before, after, lease_free_at=lease_free_at, run=run)
+
+    def add_run(self, run: TaskRun) -> None:
+        self._store.add_run(run)
+
+    def runs_of(self, task_id: str, limit: int, cursor: str | None) -> Page[TaskRun]:
+        return self._store.runs_of(task_id, limit, cursor)
 
     def find_due(self, before: datetime, limit: int) -> list[str]:
         return self._store.find_due(before, limit)

@@ -1,7 +1,7 @@
 """In-memory stand-ins for the task engine's ports: a store, scheduler, invoker and scripted executors."""
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -9,7 +9,8 @@ from typing import Any
 from fakes.clock import FakeClock
 from fakes.events import RecordingEvents
 from fakes.request_logs import ListRequestLogSink
-from proxyhub.models.tasks import BusinessType, Route, Task, TaskType, Trigger
+from proxyhub.models.pages import Page
+from proxyhub.models.tasks import BusinessType, Route, Task, TaskRun, TaskType, Trigger
 from proxyhub.settings import Settings
 from proxyhub.tasks.engine import TaskEngine
 from proxyhub.tasks.executors import ExecutionContext, ExecutorRegistry
@@ -24,6 +25,8 @@ class InMemoryTaskStore:
 
     def __init__(self) -> None:
         self.tasks: dict[str, Task] = {}
+        # History entries in the order they were written.
+        self.runs: list[TaskRun] = []
         self._lock = threading.Lock()
 
     def save_new(self, task: Task) -> Task:
@@ -36,7 +39,12 @@ class InMemoryTaskStore:
     def get(self, task_id: str) -> Task | None:
         return self.tasks.get(task_id)
 
-    def transition(self, before: Task, after: Task, *, lease_free_at: datetime | None = None) -> Task | None:
+    def get_many(self, task_ids: Sequence[str]) -> dict[str, Task]:
+        return {task_id: self.tasks[task_id] for task_id in task_ids if task_id in self.tasks}
+
+    def transition(
+        self, before: Task, after: Task, *, lease_free_at: datetime | None = None, run: TaskRun | None = None
+    ) -> Task | None:
         with self._lock:
             current = self.tasks[before.task_id]
             if current.version != before.version:
@@ -45,7 +53,23 @@ class InMemoryTaskStore:
                 return None
             stored = replace(after, version=before.version + 1)
             self.tasks[before.task_id] = stored
+            if run is not None:
+                self.runs.append(run)
             return stored
+
+    def add_run(self, run: TaskRun) -> None:
+        self.runs.append(run)
+
+    def runs_of(self, task_id: str, limit: int, cursor: str | None) -> Page[TaskRun]:
+        """Newest first; the cursor is the offset of the next page."""
+        # Written later sorts later at the same moment, as the run ids of one clock tick would not.
+        ordered = sorted(
+            enumerate(self.runs), key=lambda entry: (entry[1].started_at, entry[0]), reverse=True
+        )
+        runs = [run for _, run in ordered if run.task_id == task_id]
+        start = int(cursor) if cursor else 0
+        end = start + limit
+        return Page(runs[start:end], str(end) if end < len(runs) else None)
 
     def find_due(self, before: datetime, limit: int) -> list[str]:
         due = sorted((task.due_at, task.task_id) for task in self.tasks.values() if task.due_at is not None)
@@ -76,9 +100,16 @@ class RecordingScheduler:
 class RecordingInvoker:
     def __init__(self) -> None:
         self.calls: list[tuple[str, Trigger]] = []
+        # Who asked for each call, in the same order.
+        self.actors: list[str | None] = []
+        # Task ids whose invocation fails, as a throttled Lambda would.
+        self.failing: set[str] = set()
 
-    def run_async(self, task_id: str, trigger: Trigger) -> None:
+    def run_async(self, task_id: str, trigger: Trigger, *, actor: str | None = None) -> None:
+        if task_id in self.failing:
+            raise RuntimeError("Lambda throttled the invocation")
         self.calls.append((task_id, trigger))
+        self.actors.append(actor)
 
 
 class ScriptedExecutor:

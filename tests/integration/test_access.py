@@ -100,6 +100,9 @@ def test_the_openapi_document_shows_each_routes_doors_and_role(call: Call) -> No
 KINDS_OF_ROUTE = {
     "read": ("GET", "/v1/tasks", None),
     "Sync Now": ("POST", "/v1/tasks/unknown-task/sync-now", None),
+    "bulk Sync Now": ("POST", "/v1/tasks/sync-now", {"task_ids": ["unknown-task"]}),
+    "resolve": ("POST", "/v1/tasks/unknown-task/resolve", {"reason": "Received by hand"}),
+    "cancel": ("POST", "/v1/tasks/unknown-task/cancel", {"reason": "Not needed"}),
     "Resync": ("POST", "/v1/proxy-systems/HPK01/sku-mappings/GSKU-1/resync", None),
     "inventory sync": ("POST", "/v1/proxy-systems/HPK01/warehouse-mappings/WH1/inventory-sync", None),
     "configuration": ("PUT", "/v1/customers/C-1", {"name": "ACME", "account_status": "open"}),
@@ -112,6 +115,9 @@ KINDS_OF_ROUTE = {
 }
 REFUSALS = {
     ("viewer", "Sync Now"): "Your role (viewer) cannot run Sync Now",
+    ("viewer", "bulk Sync Now"): "Your role (viewer) cannot run Sync Now on many tasks",
+    ("viewer", "resolve"): "Your role (viewer) cannot resolve tasks",
+    ("viewer", "cancel"): "Your role (viewer) cannot cancel tasks",
     ("viewer", "Resync"): "Your role (viewer) cannot resync SKUs",
     ("viewer", "inventory sync"): "Your role (viewer) cannot start inventory syncs",
     ("viewer", "configuration"): "Your role (viewer) cannot change customers",
@@ -122,6 +128,9 @@ REFUSALS = {
     ("operator", "orders"): "Your role (operator) cannot cancel orders",
     ("nobody", "read"): "Your role (none) cannot read sync tasks",
     ("nobody", "Sync Now"): "Your role (none) cannot run Sync Now",
+    ("nobody", "bulk Sync Now"): "Your role (none) cannot run Sync Now on many tasks",
+    ("nobody", "resolve"): "Your role (none) cannot resolve tasks",
+    ("nobody", "cancel"): "Your role (none) cannot cancel tasks",
     ("nobody", "Resync"): "Your role (none) cannot resync SKUs",
     ("nobody", "inventory sync"): "Your role (none) cannot start inventory syncs",
     ("nobody", "configuration"): "Your role (none) cannot change customers",

@@ -348,6 +348,76 @@ def test_the_snapshot_is_what_hpk_returned_paged_through_the_api(
     assert items[5]["gsku"] is None
 
 
+def test_the_adjustments_are_the_corrections_with_hpk_quantities_paged_through_the_api(
+    make_hub: Callable[..., Hub], api: Callable[..., tuple[int, Any]]
+) -> None:
+    # Given a ledger that disagrees with HPK on three batches over two HPK pages, and holds one HPK lost
+    hub = make_hub(inventory_sync_page_size=2)
+    hub.hold(batch_key("SKU-1", "HPKI-1", "IB-1"), 4)
+    hub.hold(batch_key("SKU-2", "HPKI-2", "IB-2", defective=True), 9)
+    hub.hold(batch_key("SKU-3", "HPKI-3", "IB-3"), 3)
+    hub.hold(batch_key("SKU-4", "HPKI-4", "IB-4"), 6)
+    hub.seed_hpk(
+        hpk_batch("SKU-1", "HPKI-1", "IB-1", available=7, locked=3),
+        hpk_batch("SKU-2", "HPKI-2", "IB-2", defective=True, available=1, locked=1),
+        hpk_batch("SKU-3", "HPKI-3", "IB-3", available=3),
+        hpk_batch("SKU-5", "HPKI-5", "IB-5", available=0, locked=5),
+    )
+    task = hub.sync()
+
+    def paged(limit: int) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        cursor: str | None = None
+        while True:
+            query = {"limit": str(limit), **({"cursor": cursor} if cursor else {})}
+            status, body = api("GET", f"/v1/tasks/{task.task_id}/adjustments", query=query)
+            assert status == 200, body
+            items.extend(body["items"])
+            cursor = body["next_cursor"]
+            if cursor is None:
+                return items
+
+    # When the operator pages through the adjustments tab, one row, two or three at a time
+    items = paged(2)
+    assert paged(1) == items == paged(3)
+    # Then each row is one correction the sync made: the batch, its location, before and after, and
+    # HPK's available and locked behind "after"
+    shown = sorted(
+        (
+            item["gsku"],
+            item["location"],
+            item["before"],
+            item["after"],
+            item["delta"],
+            item["available"],
+            item["locked"],
+        )
+        for item in items
+    )
+    assert shown == [
+        ("SKU-1", PUTAWAY, 4, 10, 6, 7, 3),
+        ("SKU-2", DEFECTIVE, 9, 2, -7, 1, 1),
+        ("SKU-4", PUTAWAY, 6, 0, -6, 0, 0),
+        ("SKU-5", PUTAWAY, 0, 5, 5, 0, 5),
+    ]
+    assert [tuple(row[:5]) for row in shown] == [
+        (gsku, location, before, after, delta)
+        for gsku, location, before, after, delta in sorted(
+            (c.key.gsku, c.location, c.before, c.after, c.delta)
+            for c in hub.components.stock_ledger.corrections_of(task.task_id)
+        )
+    ]
+    assert {(item["gwms_warehouse_code"], item["inbound_at"]) for item in items} == {
+        (WAREHOUSE, to_iso(INBOUND_AT))
+    }
+    # And the adjustments of a task that is no inventory sync are not found
+    other = hub.engine.create_task(
+        TaskType.CREATE, BusinessType.INBOUND, Route(WAREHOUSE, PROXY_WAREHOUSE, SYSTEM)
+    )
+    assert api("GET", f"/v1/tasks/{other.task_id}/adjustments")[0] == 404
+    assert api("GET", f"/v1/tasks/{task.task_id}/adjustments", query={"cursor": "bm9wZQ"})[0] == 422
+
+
 def test_the_snapshot_of_an_unknown_or_other_task_is_not_found(
     hub: Hub, api: Callable[..., tuple[int, Any]]
 ) -> None:

@@ -101,7 +101,7 @@ def test_an_inbound_is_called_back_after_putaway_with_qualified_and_defective_qu
     # And the callback is a notify task on the Sync Tasks page, with its request log
     [task] = notify_tasks(hub, order_no)
     assert (task.status, task.business_type.value) == (TaskStatus.SUCCESS, "inbound")
-    logs = wiring.container().request_log_store.for_task(task.task_id, 10)
+    logs = wiring.container().request_log_store.for_task(task.task_id, 10).items
     assert [(log.api_name, log.response_status) for log in logs] == [("inbound/callback", 200)]
 
 

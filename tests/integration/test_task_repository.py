@@ -240,10 +240,15 @@ def test_overview_counters_follow_a_mixed_history(kit: MotoKit) -> None:
     assert cancels.by_status == {TaskStatus.CANCELLED: 1} and cancels.success_today == 0
     assert outbound.by_status == {TaskStatus.PENDING: 1} and outbound.overdue == 0
     assert outbound.oldest_waiting is None
-    counted = Counter(
-        TaskStatus(item.status) for item in TaskCounterItem.query(COUNTERS_PK) for _ in range(int(item.total))
-    )
+    status_counters = [item for item in TaskCounterItem.query(COUNTERS_PK) if not item.sk.startswith("#DAY#")]
+    counted = Counter(TaskStatus(item.status) for item in status_counters for _ in range(int(item.total)))
     assert counted == everything.by_status, "counter items hold no negative or stray counts"
+
+    # And the next UTC day starts with nothing finished "today", the status counters unchanged
+    kit.clock.advance(hours=24)
+    tomorrow = kit.repository.overview_counts(TaskFilter(), kit.clock.now(), kit.clock.now())
+    assert (tomorrow.success_today, tomorrow.cancelled_today) == (0, 0)
+    assert tomorrow.by_status == everything.by_status
 
 
 def test_a_created_time_range_is_counted_from_the_tasks(kit: MotoKit) -> None:
@@ -292,9 +297,12 @@ def test_request_logs_by_task_newest_first_with_a_ttl(kit: MotoKit, aws: Setting
     kit.logs.record(log_record(task_id="T1", api_name="inbound/get"))
     kit.logs.record(log_record(task_id="T2"))
 
-    logs = kit.logs.for_task("T1", limit=10)
+    first = kit.logs.for_task("T1", limit=1)
+    second = kit.logs.for_task("T1", limit=1, cursor=first.next_cursor)
+    logs = [*first.items, *second.items]
 
     assert [log.api_name for log in logs] == ["inbound/get", "inbound/create"]
+    assert second.next_cursor is None or kit.logs.for_task("T1", 1, second.next_cursor).items == []
     assert logs[1].request_headers == {"Authorization": "***"}
     stored = next(iter(RequestLogItem.query("TASK#T1")))
     assert stored.expires_at == START + timedelta(days=aws.request_log_ttl_days)

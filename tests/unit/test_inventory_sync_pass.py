@@ -120,11 +120,12 @@ def test_every_correction_has_an_adjustment_record_and_gwms_hears_of_them_once(h
     # When a sync runs
     task = start_and_run(hub)
 
-    # Then each correction has its adjustment record, and one event carries them all
+    # Then each correction has its adjustment record with the proxy's available and locked, and one
+    # event carries them all
     expected = {
-        Correction(CHANGED, PUTAWAY_LOCATION, 5, 10),
-        Correction(MISSING, DEFECTIVE_LOCATION, 0, 2),
-        Correction(ABSENT, PUTAWAY_LOCATION, 2, 0),
+        Correction(CHANGED, PUTAWAY_LOCATION, 5, 10, available=7, locked=3),
+        Correction(MISSING, DEFECTIVE_LOCATION, 0, 2, available=2, locked=0),
+        Correction(ABSENT, PUTAWAY_LOCATION, 2, 0, available=0, locked=0),
     }
     records = list(hub.ledger.corrections_of(task.task_id))
     assert len(records) == 3 and set(records) == expected

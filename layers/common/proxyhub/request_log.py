@@ -8,7 +8,8 @@ import contextlib
 import functools
 import json
 import re
-from dataclasses import dataclass, field
+import uuid
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 REDACTED = "***"
@@ -34,10 +35,27 @@ class RequestLogRecord:
     order_no: str | None = None
     error: str | None = None
     request_headers: dict[str, str] = field(default_factory=dict)
+    # Given by a caller that needs to name the record later (a task run lists its records); else the
+    # store assigns one.
+    log_id: str | None = None
 
 
 class RequestLogSink(Protocol):
     def record(self, entry: RequestLogRecord) -> None: ...
+
+
+class CollectingSink:
+    """Names every record and forwards it, keeping the records: for a caller that reports what it
+    sent (a task run lists its records, a connection test shows them)."""
+
+    def __init__(self, inner: RequestLogSink) -> None:
+        self._inner = inner
+        self.records: list[RequestLogRecord] = []
+
+    def record(self, entry: RequestLogRecord) -> None:
+        named = entry if entry.log_id else replace(entry, log_id=uuid.uuid4().hex)
+        self.records.append(named)
+        self._inner.record(named)
 
 
 @functools.lru_cache(maxsize=1024)

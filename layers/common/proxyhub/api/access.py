@@ -64,7 +64,23 @@ RULES: dict[tuple[str, str], RouteRule] = {
     ("GET", "/v1/tasks/<task_id>/request-logs"): _read("request logs"),
     ("GET", "/v1/tasks/<task_id>/inventory-snapshot"): _read("inventory snapshots"),
     ("GET", "/v1/request-logs"): _read("request logs"),
+    # CSV exports: reading, written to a file (so audited, like every POST)
+    ("POST", "/v1/exports/tasks"): RouteRule(Role.VIEWER, "export sync tasks", "sync task list"),
+    ("POST", "/v1/exports/tasks/<task_id>/request-logs"): RouteRule(
+        Role.VIEWER, "export request logs", "task {task_id}"
+    ),
+    ("POST", "/v1/exports/tasks/<task_id>/snapshot"): RouteRule(
+        Role.VIEWER, "export inventory snapshots", "task {task_id}"
+    ),
+    ("POST", "/v1/exports/tasks/<task_id>/adjustments"): RouteRule(
+        Role.VIEWER, "export inventory adjustments", "task {task_id}"
+    ),
+    ("GET", "/v1/tasks/<task_id>/runs"): _read("sync tasks"),
+    ("GET", "/v1/tasks/<task_id>/adjustments"): _read("inventory adjustments"),
     ("POST", "/v1/tasks/<task_id>/sync-now"): RouteRule(Role.OPERATOR, "run Sync Now", "task {task_id}"),
+    ("POST", "/v1/tasks/sync-now"): RouteRule(Role.OPERATOR, "run Sync Now on many tasks", "tasks"),
+    ("POST", "/v1/tasks/<task_id>/resolve"): RouteRule(Role.OPERATOR, "resolve tasks", "task {task_id}"),
+    ("POST", "/v1/tasks/<task_id>/cancel"): RouteRule(Role.OPERATOR, "cancel tasks", "task {task_id}"),
     # Proxy warehouse systems and their mappings
     ("GET", "/v1/proxy-systems"): _read("proxy systems"),
     ("POST", "/v1/proxy-systems"): RouteRule(Role.ADMIN, "change proxy systems", "proxy system {code}"),
@@ -72,6 +88,9 @@ RULES: dict[tuple[str, str], RouteRule] = {
     ("PUT", "/v1/proxy-systems/<code>"): RouteRule(Role.ADMIN, "change proxy systems", "proxy system {code}"),
     ("DELETE", "/v1/proxy-systems/<code>"): RouteRule(
         Role.ADMIN, "change proxy systems", "proxy system {code}"
+    ),
+    ("POST", "/v1/proxy-systems/<code>/test-connection"): RouteRule(
+        Role.OPERATOR, "test connections", "proxy system {code}"
     ),
     ("GET", "/v1/proxy-systems/<code>/warehouse-mappings"): _read("warehouse mappings"),
     ("GET", "/v1/proxy-systems/<code>/warehouse-mappings/<proxy_warehouse_code>"): _read(
@@ -120,6 +139,9 @@ RULES: dict[tuple[str, str], RouteRule] = {
     ("GET", "/v1/onewarehouse/connections/<environment>"): _read("OneWarehouse connections"),
     ("PUT", "/v1/onewarehouse/connections/<environment>"): RouteRule(
         Role.ADMIN, "change OneWarehouse connections", "OneWarehouse connection {environment}"
+    ),
+    ("POST", "/v1/onewarehouse/connections/<environment>/test-connection"): RouteRule(
+        Role.OPERATOR, "test connections", "OneWarehouse connection {environment}"
     ),
     ("GET", "/v1/onewarehouse/push-urls"): _read("OneWarehouse push URLs"),
 }

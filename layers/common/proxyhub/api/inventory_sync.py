@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from proxyhub.api.paths import CodePath
 from proxyhub.api.queries import CursorQuery
 from proxyhub.clock import to_iso
-from proxyhub.models.inventory import SnapshotEntry
+from proxyhub.models.inventory import Correction, SnapshotEntry
 from proxyhub.wiring import container
 
 router = Router()
@@ -61,6 +61,47 @@ class SnapshotPage(BaseModel):
     next_cursor: str | None
 
 
+class AdjustmentView(BaseModel):
+    """One correction of the discrepancy report: the batch, its location, and the stock before and
+    after, which is HPK's available + locked."""
+
+    gwms_warehouse_code: str
+    gsku: str
+    inventory_type: str
+    proxy_inbound_no: str
+    local_inbound_no: str
+    inbound_at: str
+    location: str
+    before: int
+    after: int
+    delta: int
+    available: int
+    locked: int
+
+    @classmethod
+    def of(cls, correction: Correction) -> "AdjustmentView":
+        key = correction.key
+        return cls(
+            gwms_warehouse_code=key.gwms_warehouse_code,
+            gsku=key.gsku,
+            inventory_type=key.inventory_type,
+            proxy_inbound_no=key.proxy_inbound_no,
+            local_inbound_no=key.local_inbound_no,
+            inbound_at=to_iso(key.inbound_at),
+            location=correction.location,
+            before=correction.before,
+            after=correction.after,
+            delta=correction.delta,
+            available=correction.available,
+            locked=correction.locked,
+        )
+
+
+class AdjustmentPage(BaseModel):
+    items: list[AdjustmentView]
+    next_cursor: str | None
+
+
 @router.post(
     "/v1/proxy-systems/<code>/warehouse-mappings/<proxy_warehouse_code>/inventory-sync",
     tags=["Inventory sync"],
@@ -81,3 +122,14 @@ def get_inventory_snapshot(
     """The proxy warehouse's stock as the sync task saw it, line by line in the proxy's order."""
     entries, next_cursor = container().inventory_sync_service.snapshot(task_id, limit, cursor)
     return SnapshotPage(items=[SnapshotLineView.of(entry) for entry in entries], next_cursor=next_cursor)
+
+
+@router.get("/v1/tasks/<task_id>/adjustments", tags=["Inventory sync"])
+def get_inventory_adjustments(
+    task_id: CodePath,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    cursor: CursorQuery = None,
+) -> AdjustmentPage:
+    """Every correction the inventory sync made to the two dedicated locations, in the order made."""
+    page = container().inventory_sync_service.adjustments(task_id, limit, cursor)
+    return AdjustmentPage(items=[AdjustmentView.of(c) for c in page.items], next_cursor=page.next_cursor)

@@ -4,6 +4,8 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 
 from proxyhub.api import (
     audit,
+    connection_tests,
+    exports,
     inventory,
     inventory_sync,
     mappings,
@@ -12,6 +14,7 @@ from proxyhub.api import (
     orders,
     proxy_systems,
     sku_mappings,
+    task_operations,
     tasks,
 )
 from proxyhub.api.access import SECURITY_SCHEMES, apply_rules, guard
@@ -25,8 +28,19 @@ API_VERSION = "1.0.0"
 def build_resolver() -> APIGatewayHttpResolver:
     app = StrictHttpResolver(enable_validation=True)
     register_error_handlers(app)
-    routers = (proxy_systems, mappings, master_data, sku_mappings, orders, inventory, tasks, inventory_sync)
-    for module in (*routers, onewarehouse_connections, audit):
+    routers = (
+        proxy_systems,
+        mappings,
+        master_data,
+        sku_mappings,
+        orders,
+        inventory,
+        tasks,
+        task_operations,
+        inventory_sync,
+        connection_tests,
+    )
+    for module in (*routers, exports, onewarehouse_connections, audit):
         app.include_router(module.router)
 
     @app.get("/v1/openapi.json", include_in_schema=False)

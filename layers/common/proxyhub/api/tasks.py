@@ -1,6 +1,5 @@
 """Operator API of the Sync Tasks and Logs pages: list, overview, details, request logs, Sync Now."""
 
-from dataclasses import replace
 from datetime import datetime
 from http import HTTPStatus
 from typing import Annotated
@@ -9,6 +8,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel
 
+from proxyhub.api.access import caller_of
 from proxyhub.api.paths import CodePath
 from proxyhub.api.queries import CursorQuery, TimeQuery, moment
 from proxyhub.clock import to_iso
@@ -45,6 +45,8 @@ class TaskView(BaseModel):
     created_at: str
     last_executed_at: str | None
     next_execution_at: str | None
+    # How far a long task got, e.g. "page 120 of ~400" of an inventory sync's listing.
+    progress: str | None = None
     # The Actions column shows Sync Now only for unfinished tasks that are not running.
     can_sync_now: bool
 
@@ -68,6 +70,7 @@ class TaskView(BaseModel):
             created_at=to_iso(task.created_at),
             last_executed_at=_iso(task.last_executed_at),
             next_execution_at=_iso(task.next_execution_at),
+            progress=task.progress,
             can_sync_now=can_sync_now,
         )
 
@@ -185,10 +188,15 @@ def list_tasks(
 ) -> TaskPageView:
     """Newest first (overdue: most overdue first). An order number, one status, a warehouse or a task
     type is served by its own index; the other filters narrow it."""
-    task_filter = replace(
-        _task_filter(status, business_type, task_type, warehouse_code, created_from, created_to),
+    task_filter = task_filter_of(
+        status,
+        business_type,
+        task_type,
+        warehouse_code,
+        created_from,
+        created_to,
         order_no=order_no,
-        updated_from=moment(updated_from, "updated_from", end_of_day=False),
+        updated_from=updated_from,
     )
     tasks = container().sync_tasks
     page = tasks.list_tasks(task_filter, limit, cursor, overdue_only=overdue)
@@ -207,7 +215,7 @@ def task_overview(
 ) -> OverviewView:
     """Counts by status (a status filter narrows the list, not these cards), coloured red (action
     needed), yellow (attention) or blue (informational). "Today" is the UTC day."""
-    task_filter = _task_filter(status, business_type, task_type, warehouse_code, created_from, created_to)
+    task_filter = task_filter_of(status, business_type, task_type, warehouse_code, created_from, created_to)
     return OverviewView.of(container().sync_tasks.overview(task_filter))
 
 
@@ -226,17 +234,20 @@ def get_task(task_id: CodePath) -> TaskDetailView:
 
 @router.get("/v1/tasks/<task_id>/request-logs", tags=["Sync tasks"])
 def list_task_request_logs(
-    task_id: CodePath, limit: Annotated[int, Query(ge=1, le=500)] = 100
-) -> dict[str, list[RequestLogView]]:
+    task_id: CodePath, limit: Annotated[int, Query(ge=1, le=500)] = 100, cursor: CursorQuery = None
+) -> RequestLogPageView:
     """The task's HTTP exchanges, newest first, secrets redacted."""
-    logs = container().sync_tasks.request_logs(task_id, limit)
-    return {"items": [RequestLogView.of(log) for log in logs]}
+    page = container().sync_tasks.request_logs(task_id, limit, cursor)
+    return RequestLogPageView(
+        items=[RequestLogView.of(log) for log in page.items], next_cursor=page.next_cursor
+    )
 
 
 @router.post("/v1/tasks/<task_id>/sync-now", tags=["Sync tasks"])
 def sync_task_now(task_id: CodePath) -> tuple[MessageView, int]:
     """Runs the task asynchronously now; 409 when it is finished or already running."""
-    container().sync_tasks.sync_now(task_id)
+    caller = caller_of(router.current_event.raw_event)
+    container().sync_tasks.sync_now(task_id, caller.name if caller else None)
     return MessageView(message=SYNC_NOW_ACCEPTED), HTTPStatus.ACCEPTED.value
 
 
@@ -263,21 +274,28 @@ def search_request_logs(
     return RequestLogPageView(items=items, next_cursor=page.next_cursor)
 
 
-def _task_filter(
+def task_filter_of(
     status: str | None,
     business_type: BusinessType | None,
     task_type: TaskType | None,
     warehouse_code: str | None,
     created_from: str | None,
     created_to: str | None,
+    *,
+    order_no: str | None = None,
+    updated_from: str | None = None,
+    field_prefix: str = "",
 ) -> TaskFilter:
+    """The Sync Tasks filter bar's filter; `field_prefix` names where the fields sit in a body."""
     return TaskFilter(
         statuses=_statuses(status),
         business_type=business_type,
         task_type=task_type,
         warehouse_code=warehouse_code,
-        created_from=moment(created_from, "created_from", end_of_day=False),
-        created_to=moment(created_to, "created_to", end_of_day=True),
+        created_from=moment(created_from, f"{field_prefix}created_from", end_of_day=False),
+        created_to=moment(created_to, f"{field_prefix}created_to", end_of_day=True),
+        order_no=order_no,
+        updated_from=moment(updated_from, f"{field_prefix}updated_from", end_of_day=False),
     )
 
 

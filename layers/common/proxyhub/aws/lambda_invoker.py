@@ -17,10 +17,11 @@ class LambdaTaskInvoker:
         self._function_name = settings.task_runner_function_name
         self._client = client or boto3.client("lambda", region_name=settings.aws_region)
 
-    def run_async(self, task_id: str, trigger: Trigger) -> None:
+    def run_async(self, task_id: str, trigger: Trigger, *, actor: str | None = None) -> None:
+        request = {"task_id": task_id, "trigger": trigger.value}
+        if actor:
+            request["actor"] = actor
         # "Event": Lambda queues the run and answers at once; its retries and DLQ cover failures.
         self._client.invoke(
-            FunctionName=self._function_name,
-            InvocationType="Event",
-            Payload=json.dumps({"task_id": task_id, "trigger": trigger.value}).encode(),
+            FunctionName=self._function_name, InvocationType="Event", Payload=json.dumps(request).encode()
         )

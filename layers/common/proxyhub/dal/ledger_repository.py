@@ -10,6 +10,8 @@ already applied and never changes stock twice. What moves with the stock (the or
 adjustment record) joins the last chunk's transaction.
 """
 
+import base64
+import binascii
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
@@ -24,8 +26,10 @@ from pynamodb.transactions import TransactWrite
 from proxyhub.clock import from_iso, to_iso
 from proxyhub.dal.order_repository import order_update, stale_order
 from proxyhub.dal.tables import bound_to, transact_write
+from proxyhub.errors import InvalidInputError
 from proxyhub.models.inventory import BatchKey, Correction, InventoryType, LedgerBatch, StockDelta
 from proxyhub.models.orders import Order, StoredOrder
+from proxyhub.models.pages import Page
 
 # One item of each transaction is the effect marker (and, in the last chunk, the caller's extra write).
 _CHUNK = 98
@@ -159,8 +163,27 @@ class DynamoStockLedger:
     def corrections_of(self, task_id: str) -> Iterator[Correction]:
         """Every correction an inventory sync task made, block by block."""
         for item in AdjustmentItem.query(f"ADJUSTMENTS#{task_id}"):
-            for record in json.loads(item.corrections or "[]"):
-                yield _correction_from_record(item.gwms_warehouse_code or "", record)
+            yield from _corrections_in(item)
+
+    def correction_page(self, task_id: str, limit: int, cursor: str | None) -> Page[Correction]:
+        """`limit` corrections in block order; the cursor names a block and how many of its
+        corrections were already served, since a block holds up to a hundred."""
+        block_id, served = _decode_block_cursor(cursor) if cursor else (None, 0)
+        items = AdjustmentItem.query(
+            f"ADJUSTMENTS#{task_id}",
+            range_key_condition=AdjustmentItem.sk >= block_id if block_id else None,
+            # A block holds at most a chunk's worth: read about as many blocks as the page needs.
+            page_size=limit // _CHUNK + 2,
+        )
+        page: list[Correction] = []
+        for item in items:
+            skip = served if item.sk == block_id else 0
+            remaining = _corrections_in(item)[skip:]
+            room = limit - len(page)
+            page.extend(remaining[:room])
+            if len(remaining) >= room:
+                return Page(page, _block_cursor(item.sk, skip + room))
+        return Page(page, None)
 
 
 def _apply(effect_id: str, deltas: Sequence[StockDelta], now: datetime, extra: ExtraWrite) -> bool:
@@ -248,7 +271,29 @@ def _correction_record(correction: Correction) -> dict[str, Any]:
         "before": correction.before,
         "after": correction.after,
         "delta": correction.delta,
+        "available": correction.available,
+        "locked": correction.locked,
     }
+
+
+def _corrections_in(item: AdjustmentItem) -> list[Correction]:
+    records = json.loads(item.corrections or "[]")
+    return [_correction_from_record(item.gwms_warehouse_code or "", record) for record in records]
+
+
+def _block_cursor(block_id: str, served: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"b": block_id, "o": served}).encode()).decode()
+
+
+def _decode_block_cursor(cursor: str) -> tuple[str, int]:
+    try:
+        decoded = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        block_id, served = decoded["b"], decoded["o"]
+    except (ValueError, KeyError, TypeError, binascii.Error) as error:
+        raise InvalidInputError("Invalid cursor: it does not belong to this query", field="cursor") from error
+    if not isinstance(block_id, str) or not isinstance(served, int) or served < 0:
+        raise InvalidInputError("Invalid cursor: it does not belong to this query", field="cursor")
+    return block_id, served
 
 
 def _correction_from_record(gwms_warehouse_code: str, record: dict[str, Any]) -> Correction:
@@ -260,4 +305,12 @@ def _correction_from_record(gwms_warehouse_code: str, record: dict[str, Any]) ->
         local_inbound_no=record["local_inbound_no"],
         inbound_at=from_iso(record["inbound_at"]),
     )
-    return Correction(key, record["location"], int(record["before"]), int(record["after"]))
+    return Correction(
+        key,
+        record["location"],
+        int(record["before"]),
+        int(record["after"]),
+        # Records written before the proxy's quantities were kept have neither.
+        available=int(record.get("available", 0)),
+        locked=int(record.get("locked", 0)),
+    )

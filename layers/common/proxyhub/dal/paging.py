@@ -2,7 +2,8 @@
 
 A filter expression is applied after DynamoDB has read the items, so a selective filter could read a
 whole partition to fill one page. Reads stop after `max_reads` DynamoDB pages: the caller gets fewer
-items and a cursor to continue. A query may span several partitions (e.g. one per day), read in
+items and a cursor to continue. Without a filter, DynamoDB is asked for exactly the page (`Limit`):
+every item read is kept, and a page is one request. A query may span several partitions (e.g. one per day), read in
 the given order; the cursor names the partition it resumes in.
 """
 
@@ -15,6 +16,7 @@ from typing import Any
 
 from pynamodb.expressions.condition import Condition
 from pynamodb.indexes import GlobalSecondaryIndex
+from pynamodb.models import Model
 
 from proxyhub.errors import InvalidInputError
 
@@ -26,7 +28,8 @@ DEFAULT_MAX_READS = 10
 
 @dataclass(frozen=True)
 class IndexQuery:
-    index: GlobalSecondaryIndex[Any]
+    # A GSI, or the table itself (a model class) for a query on the table's own keys.
+    index: GlobalSecondaryIndex[Any] | type[Model]
     # Key of an item in this index: the table's keys plus the index's own.
     key_names: tuple[str, ...]
     hash_name: str
@@ -51,7 +54,7 @@ def read_page(
             filter_condition=query.filter_condition,
             scan_index_forward=not query.newest_first,
             last_evaluated_key=start_key,
-            page_size=ITEMS_PER_READ,
+            page_size=_read_size(query, limit - len(items)),
         ).page_iter
         start_key = None
         for page in pages:
@@ -64,6 +67,12 @@ def read_page(
             if last_key is not None and reads >= max_reads:
                 return items, _encode(partition, last_key)
     return items, None
+
+
+def _read_size(query: IndexQuery, wanted: int) -> int:
+    """What to ask DynamoDB for: the items still wanted, or (a filter dropping some of what is read)
+    at least a full read."""
+    return wanted if query.filter_condition is None else max(wanted, ITEMS_PER_READ)
 
 
 def _key_of(raw: RawItem, key_names: tuple[str, ...]) -> RawItem:

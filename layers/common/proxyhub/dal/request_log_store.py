@@ -127,7 +127,7 @@ class DynamoRequestLogStore:
 
     def record(self, entry: RequestLogRecord) -> None:
         now = self._clock.now()
-        log_id = self._new_id()
+        log_id = entry.log_id or self._new_id()
         sort_key = f"{to_iso(now)}#{log_id}"
 
         def index_key(prefix: str, value: str | None) -> str | None:
@@ -165,9 +165,12 @@ class DynamoRequestLogStore:
             expires_at=now + self._ttl,
         ).save()
 
-    def for_task(self, task_id: str, limit: int) -> list[StoredRequestLog]:
-        items = RequestLogItem.query(f"TASK#{task_id}", scan_index_forward=False, limit=limit)
-        return [_to_log(item) for item in items]
+    def for_task(self, task_id: str, limit: int, cursor: str | None = None) -> Page[StoredRequestLog]:
+        query = IndexQuery(
+            index=RequestLogItem, key_names=("pk", "sk"), hash_name="pk", partitions=(f"TASK#{task_id}",)
+        )
+        raw_items, next_cursor = read_page(query, limit, cursor)
+        return Page([_to_log(RequestLogItem.from_raw_data(raw)) for raw in raw_items], next_cursor)
 
     def search(self, search: LogSearch, limit: int, cursor: str | None) -> Page[StoredRequestLog]:
         raw_items, next_cursor = read_page(self._search_query(search), limit, cursor)

@@ -8,23 +8,26 @@ Key design (one table, `pk`/`sk`, GSIs `gsi1`..`gsi5` with string keys `gsi{n}pk
   - gsi4 by warehouse  gsi4pk=WAREHOUSE#<gwms code>   gsi4sk=<created_at>#<task_id>
   - gsi5 by task type  gsi5pk=TYPE#<task_type>        gsi5sk=<created_at>#<task_id>
   - gsi6 by order no   gsi6pk=ORDER#<order_no>        gsi6sk=<created_at>#<task_id>   only tasks of an order
-- status counter:  pk=COUNTERS                  sk=<warehouse>#<task_type>#<business_type>#<status>
-- daily counter:   pk=COUNTERS#DAY#<yyyy-mm-dd> sk=<same>   success/cancelled reached that UTC day (TTL)
+- run history:     pk=TASK#<task_id>            sk=RUN#<started_at>#<run_id>   one per run (TTL 90 days)
+- status counter:  pk=COUNTERS  sk=<warehouse>#<task_type>#<business_type>#<status>
+- daily counter:   pk=COUNTERS  sk=#DAY#<yyyy-mm-dd>#<same>   success/cancelled reached that UTC day (TTL)
 
 A running task is due again when its lease expires (a run that died), a pending or waiting one at its
 next execution time; manual and finished tasks are absent from `gsi3`, so the sweeper never sees them.
 Every write of a task is conditional on the version it read and moves its counters in the same
-transaction, so the overview reads a few counter items instead of a read per task.
+transaction, so the overview reads a few counter items instead of a read per task. "#" sorts before
+any warehouse code, so one query from `#DAY#<today>` reads today's daily counters and every status
+counter, and none of the days before.
 """
 
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from pynamodb.attributes import JSONAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.attributes import JSONAttribute, ListAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.condition import Condition
@@ -35,7 +38,7 @@ from pynamodb.transactions import TransactWrite
 from proxyhub.clock import Clock, from_iso, to_iso
 from proxyhub.dal.paging import ITEMS_PER_READ, IndexQuery, read_page
 from proxyhub.dal.tables import bound_to
-from proxyhub.models.tasks import BusinessType, Task, TaskStatus, TaskType
+from proxyhub.models.tasks import BusinessType, RunOutcome, Task, TaskRun, TaskStatus, TaskType, Trigger
 from proxyhub.settings import Settings
 from proxyhub.tasks.ports import OverviewCounts, Page, TaskFilter
 
@@ -43,6 +46,8 @@ ALL_TASKS_PK = "TASKS"
 DUE_PK = "DUE"
 COUNTERS_PK = "COUNTERS"
 TASK_SK = "TASK"
+RUN_SK_PREFIX = "RUN#"
+RUN_HISTORY_DAYS = 90
 # Sorts after any task id, so "<created_to>#~" bounds a created-time range inclusively.
 AFTER_ANY_ID = "~"
 DAILY_COUNTER_DAYS = 35
@@ -168,6 +173,7 @@ class TaskItem(Model):
     lease_expires_at = UnicodeAttribute(null=True)
     updated_at = UnicodeAttribute(null=True)
     version = NumberAttribute(default=0)
+    progress = UnicodeAttribute(null=True)
 
 
 @bound_to("tasks_table_name")
@@ -185,6 +191,28 @@ class TaskCounterItem(Model):
     expires_at = TTLAttribute(null=True)
 
 
+@bound_to("tasks_table_name")
+class TaskRunItem(Model):
+    """One history entry; beside its task (same partition), in no index."""
+
+    class Meta:
+        table_name = "unbound"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    run_id = UnicodeAttribute()
+    trigger = UnicodeAttribute()
+    actor = UnicodeAttribute(null=True)
+    started_at = UnicodeAttribute()
+    ended_at = UnicodeAttribute()
+    outcome = UnicodeAttribute()
+    status = UnicodeAttribute()
+    summary = UnicodeAttribute(null=True)
+    error = UnicodeAttribute(null=True)
+    log_ids = ListAttribute[UnicodeAttribute](of=UnicodeAttribute, null=True)
+    expires_at = TTLAttribute()
+
+
 class StaleTaskError(Exception):
     """The task changed since it was read: another run or writer got there first."""
 
@@ -200,16 +228,13 @@ class DynamoTaskRepository:
 
     def save_new(self, task: Task) -> Task:
         stored = replace(task, version=1)
-
-        def write(transaction: TransactWrite) -> None:
-            transaction.save(_to_item(stored), condition=TaskItem.pk.does_not_exist())
-            self._move_counters(transaction, None, stored)
-
-        if not self._commit(write):
+        if not self._commit(lambda transaction: add_new_task(transaction, stored, self._clock.now())):
             raise StaleTaskError(f"Task {task.task_id} already exists")
         return stored
 
-    def transition(self, before: Task, after: Task, *, lease_free_at: datetime | None = None) -> Task | None:
+    def transition(
+        self, before: Task, after: Task, *, lease_free_at: datetime | None = None, run: TaskRun | None = None
+    ) -> Task | None:
         stored = replace(after, version=before.version + 1)
         condition = TaskItem.version == before.version
         if lease_free_at is not None:
@@ -220,8 +245,13 @@ class DynamoTaskRepository:
         def write(transaction: TransactWrite) -> None:
             transaction.save(_to_item(stored), condition=condition)
             self._move_counters(transaction, before, stored)
+            if run is not None:
+                transaction.save(_run_item(run))
 
         return stored if self._commit(write) else None
+
+    def add_run(self, run: TaskRun) -> None:
+        _run_item(run).save()
 
     def _commit(self, write: Callable[[TransactWrite], None]) -> bool:
         """False when a condition failed; retries only DynamoDB's transient transaction conflicts,
@@ -242,21 +272,7 @@ class DynamoTaskRepository:
         return False
 
     def _move_counters(self, transaction: TransactWrite, before: Task | None, after: Task) -> None:
-        deltas: Counter[str] = Counter()
-        if before is not None:
-            deltas[_counter_sk(before)] -= 1
-        deltas[_counter_sk(after)] += 1
-        for sk, delta in deltas.items():
-            if delta:
-                transaction.update(TaskCounterItem(COUNTERS_PK, sk), actions=_counter_actions(sk, delta))
-        if after.status.terminal and (before is None or before.status is not after.status):
-            now = self._clock.now()
-            daily = TaskCounterItem(_daily_pk(now), _counter_sk(after))
-            actions = [
-                *_counter_actions(daily.sk, 1),
-                TaskCounterItem.expires_at.set(now + timedelta(days=DAILY_COUNTER_DAYS)),
-            ]
-            transaction.update(daily, actions=actions)
+        _move_counters(transaction, before, after, self._clock.now())
 
     # ------------------------------------------------------------ reads for the engine
 
@@ -265,6 +281,10 @@ class DynamoTaskRepository:
             return _to_task(TaskItem.get(_task_pk(task_id), TASK_SK, consistent_read=True))
         except TaskItem.DoesNotExist:
             return None
+
+    def get_many(self, task_ids: Sequence[str]) -> dict[str, Task]:
+        keys = [(_task_pk(task_id), TASK_SK) for task_id in dict.fromkeys(task_ids)]
+        return {item.task_id: _to_task(item) for item in TaskItem.batch_get(keys, consistent_read=True)}
 
     def find_due(self, before: datetime, limit: int) -> list[str]:
         items = TaskItem.due.query(
@@ -281,6 +301,17 @@ class DynamoTaskRepository:
             return Page(_whole_tasks(raw_items), next_cursor)
         return Page([_to_task(TaskItem.from_raw_data(raw)) for raw in raw_items], next_cursor)
 
+    def runs_of(self, task_id: str, limit: int, cursor: str | None) -> Page[TaskRun]:
+        query = IndexQuery(
+            index=TaskRunItem,
+            key_names=("pk", "sk"),
+            hash_name="pk",
+            partitions=(_task_pk(task_id),),
+            range_condition=TaskRunItem.sk.startswith(RUN_SK_PREFIX),
+        )
+        raw_items, next_cursor = read_page(query, limit, cursor)
+        return Page([_to_run(TaskRunItem.from_raw_data(raw)) for raw in raw_items], next_cursor)
+
     def tasks_of_order(self, order_no: str) -> list[Task]:
         """Every task of one business order, oldest first (an order has a handful at most)."""
         return [_to_task(item) for item in TaskItem.by_order.query(_order_pk(order_no))]
@@ -292,25 +323,33 @@ class DynamoTaskRepository:
         task_filter = replace(task_filter, statuses=(), order_no=None, overdue_before=None, updated_from=None)
         if task_filter.has_created_range:
             return self._counts_from_tasks(task_filter, now, overdue_before)
-        daily = self._sum_counters(_daily_pk(now), task_filter)
+        by_status, today = self._sum_counters(task_filter, now)
         return OverviewCounts(
-            by_status=self._sum_counters(COUNTERS_PK, task_filter),
-            success_today=daily[TaskStatus.SUCCESS],
-            cancelled_today=daily[TaskStatus.CANCELLED],
+            by_status=by_status,
+            success_today=today[TaskStatus.SUCCESS],
+            cancelled_today=today[TaskStatus.CANCELLED],
             overdue=self._count_overdue(task_filter, overdue_before),
             oldest_waiting=self._oldest_waiting(task_filter),
         )
 
-    def _sum_counters(self, pk: str, task_filter: TaskFilter) -> Counter[TaskStatus]:
-        prefix = f"{task_filter.warehouse_code}#" if task_filter.warehouse_code else None
+    def _sum_counters(
+        self, task_filter: TaskFilter, now: datetime
+    ) -> tuple[Counter[TaskStatus], Counter[TaskStatus]]:
+        """(tasks per status now, tasks finished today per status), from one query."""
+        today = _daily_prefix(now)
+        warehouse = task_filter.warehouse_code
         counters = TaskCounterItem.query(
-            pk, range_key_condition=TaskCounterItem.sk.startswith(prefix) if prefix else None
+            COUNTERS_PK,
+            range_key_condition=TaskCounterItem.sk >= today,
+            filter_condition=TaskCounterItem.gwms_warehouse_code == warehouse if warehouse else None,
         )
-        totals: Counter[TaskStatus] = Counter()
+        by_status: Counter[TaskStatus] = Counter()
+        finished_today: Counter[TaskStatus] = Counter()
         for counter in counters:
             if counter.total and _counter_matches(counter, task_filter):
+                totals = finished_today if counter.sk.startswith(today) else by_status
                 totals[TaskStatus(counter.status)] += int(counter.total)
-        return totals
+        return by_status, finished_today
 
     def _count_overdue(self, task_filter: TaskFilter, overdue_before: datetime) -> int:
         return TaskItem.count(
@@ -341,6 +380,30 @@ class DynamoTaskRepository:
             oldest_waiting=min(waiting, key=lambda task: task.created_at, default=None),
             truncated=cursor is not None,
         )
+
+
+def add_new_task(transaction: TransactWrite, task: Task, now: datetime) -> None:
+    """A new task (version 1) and its count, in a transaction: also how an order's first task is
+    stored, with the order (`DynamoOrderStore.insert_with_task`)."""
+    transaction.save(_to_item(replace(task, version=1)), condition=TaskItem.pk.does_not_exist())
+    _move_counters(transaction, None, task, now)
+
+
+def _move_counters(transaction: TransactWrite, before: Task | None, after: Task, now: datetime) -> None:
+    deltas: Counter[str] = Counter()
+    if before is not None:
+        deltas[_counter_sk(before)] -= 1
+    deltas[_counter_sk(after)] += 1
+    for sk, delta in deltas.items():
+        if delta:
+            transaction.update(TaskCounterItem(COUNTERS_PK, sk), actions=_counter_actions(sk, delta))
+    if after.status.terminal and (before is None or before.status is not after.status):
+        daily = TaskCounterItem(COUNTERS_PK, f"{_daily_prefix(now)}{_counter_sk(after)}")
+        actions = [
+            *_counter_actions(_counter_sk(after), 1),
+            TaskCounterItem.expires_at.set(now + timedelta(days=DAILY_COUNTER_DAYS)),
+        ]
+        transaction.update(daily, actions=actions)
 
 
 # ---------------------------------------------------------------- list queries
@@ -464,8 +527,8 @@ def _task_type_pk(task_type: TaskType) -> str:
     return f"TYPE#{task_type.value}"
 
 
-def _daily_pk(now: datetime) -> str:
-    return f"{COUNTERS_PK}#DAY#{to_iso(now)[:10]}"
+def _daily_prefix(now: datetime) -> str:
+    return f"#DAY#{to_iso(now)[:10]}#"
 
 
 def _counter_sk(task: Task) -> str:
@@ -542,6 +605,41 @@ def _to_item(task: Task) -> TaskItem:
         lease_expires_at=_iso(task.lease_expires_at),
         updated_at=_iso(task.updated_at),
         version=task.version,
+        progress=task.progress,
+    )
+
+
+def _run_item(run: TaskRun) -> TaskRunItem:
+    return TaskRunItem(
+        _task_pk(run.task_id),
+        f"{RUN_SK_PREFIX}{to_iso(run.started_at)}#{run.run_id}",
+        run_id=run.run_id,
+        trigger=run.trigger.value,
+        actor=run.actor,
+        started_at=to_iso(run.started_at),
+        ended_at=to_iso(run.ended_at),
+        outcome=run.outcome.value,
+        status=run.status.value,
+        summary=run.summary,
+        error=run.error,
+        log_ids=list(run.log_ids) or None,
+        expires_at=run.ended_at + timedelta(days=RUN_HISTORY_DAYS),
+    )
+
+
+def _to_run(item: TaskRunItem) -> TaskRun:
+    return TaskRun(
+        task_id=item.pk.removeprefix("TASK#"),
+        run_id=item.run_id,
+        trigger=Trigger(item.trigger),
+        actor=item.actor,
+        started_at=from_iso(item.started_at),
+        ended_at=from_iso(item.ended_at),
+        outcome=RunOutcome(item.outcome),
+        status=TaskStatus(item.status),
+        summary=item.summary,
+        error=item.error,
+        log_ids=tuple(str(log_id) for log_id in item.log_ids or ()),
     )
 
 
@@ -571,4 +669,5 @@ def _to_task(item: TaskItem) -> Task:
         lease_owner=item.lease_owner,
         lease_expires_at=_parse(item.lease_expires_at),
         version=int(item.version),
+        progress=item.progress,
     )

@@ -28,21 +28,27 @@ UNFINISHED_NAMED = 5
 
 @dataclass(frozen=True)
 class Observation:
-    """The proxy warehouse's total for one batch."""
+    """The proxy warehouse's quantities of one batch."""
 
     key: BatchKey
-    total: int
+    available: int
+    locked: int
+
+    @property
+    def total(self) -> int:
+        return self.available + self.locked
 
 
 def observations(lines: Iterable[SnapshotLine], gwms_warehouse_code: str) -> list[Observation]:
-    """Totals of the lines whose SKU matched, one per batch in first-seen order; a batch listed twice
-    counts once with both totals, so its two lines cannot correct each other."""
-    totals: dict[BatchKey, int] = {}
+    """Quantities of the lines whose SKU matched, one per batch in first-seen order; a batch listed
+    twice counts once with both lines' quantities, so its two lines cannot correct each other."""
+    seen: dict[BatchKey, Observation] = {}
     for line in lines:
         key = line.batch_key(gwms_warehouse_code)
         if key is not None:
-            totals[key] = totals.get(key, 0) + line.total
-    return [Observation(key, total) for key, total in totals.items()]
+            before = seen.get(key, Observation(key, 0, 0))
+            seen[key] = Observation(key, before.available + line.available, before.locked + line.locked)
+    return list(seen.values())
 
 
 def corrections_for_observed(
@@ -57,7 +63,16 @@ def corrections_for_observed(
         before = held.quantity if held is not None else 0
         if before != observation.total:
             location = locations.for_type(observation.key.inventory_type)
-            corrections.append(Correction(observation.key, location, before, observation.total))
+            corrections.append(
+                Correction(
+                    observation.key,
+                    location,
+                    before,
+                    observation.total,
+                    available=observation.available,
+                    locked=observation.locked,
+                )
+            )
     return corrections
 
 

@@ -9,12 +9,17 @@ from proxyhub.clock import Clock
 from proxyhub.errors import ConflictError, NotFoundError
 from proxyhub.inventory.executor import is_live
 from proxyhub.inventory.ports import InventoryConfig, SnapshotStore, TaskCreator, TaskReader
-from proxyhub.models.inventory import LedgerBatch, SnapshotEntry
+from proxyhub.models.inventory import Correction, LedgerBatch, SnapshotEntry
+from proxyhub.models.pages import Page
 from proxyhub.models.tasks import BusinessType, Route, Task, TaskType
 
 
 class LedgerReader(Protocol):
     def batches(self, gwms_warehouse_code: str, gsku: str | None = None) -> Iterator[LedgerBatch]: ...
+
+    def correction_page(self, task_id: str, limit: int, cursor: str | None) -> Page[Correction]:
+        """The corrections an inventory sync task made, in the order it made them."""
+        ...
 
 
 class InventorySyncService:
@@ -67,10 +72,19 @@ class InventorySyncService:
     def snapshot(
         self, task_id: str, limit: int, cursor: str | None
     ) -> tuple[list[SnapshotEntry], str | None]:
+        self._sync_task(task_id)
+        return self._snapshots.read_entries(task_id, limit, cursor)
+
+    def adjustments(self, task_id: str, limit: int, cursor: str | None) -> Page[Correction]:
+        """The discrepancy report: every correction the sync made to the dedicated locations."""
+        self._sync_task(task_id)
+        return self._ledger.correction_page(task_id, limit, cursor)
+
+    def _sync_task(self, task_id: str) -> Task:
         task = self._tasks.get(task_id)
         if task is None or task.task_type is not TaskType.INVENTORY_SYNC:
             raise NotFoundError(f"Inventory sync task {task_id} not found")
-        return self._snapshots.read_entries(task_id, limit, cursor)
+        return task
 
     def stock(self, gwms_warehouse_code: str, gsku: str | None = None) -> list[LedgerBatch]:
         """The dedicated-location stock of a warehouse, per batch."""

@@ -98,6 +98,9 @@ class Correction:
     location: str
     before: int
     after: int
+    # The proxy warehouse's quantities behind `after`; both 0 for a batch it no longer lists.
+    available: int = 0
+    locked: int = 0
 
     @property
     def delta(self) -> int:

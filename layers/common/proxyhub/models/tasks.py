@@ -56,6 +56,16 @@ class Trigger(StrEnum):
     DIRECT = "direct"
     # A run that ran out of time asking for the next one at once (the `Continue` outcome).
     CONTINUATION = "continuation"
+    # Sync Now on many tasks at once (`POST /v1/tasks/sync-now`); an operator's like Sync Now.
+    BULK_SYNC_NOW = "bulk_sync_now"
+    # Not runs: an operator ending a manual task as handled outside the system, or cancelling a task
+    # (an operator, or its order's cancellation). Their history entries name these.
+    RESOLVE = "resolve"
+    CANCEL = "cancel"
+
+
+# Only an operator may re-run a task in manual handling: schedules must not hammer a known fault.
+OPERATOR_RUN_TRIGGERS = frozenset({Trigger.SYNC_NOW, Trigger.BULK_SYNC_NOW})
 
 
 @dataclass(frozen=True)
@@ -112,3 +122,39 @@ class Task:
 
     def is_leased(self, now: datetime) -> bool:
         return self.lease_expires_at is not None and self.lease_expires_at > now
+
+
+class RunOutcome(StrEnum):
+    """How a run (or an operator's ending of a task) came out, as its history entry says."""
+
+    DONE = "done"
+    NOT_YET = "not_yet"
+    CONTINUE = "continue"
+    DEFERRED = "deferred"
+    FAILED_TRANSIENT = "failed_transient"
+    FAILED_PERMANENT = "failed_permanent"
+    NEEDS_MANUAL = "needs_manual"
+    CANCELLED = "cancelled"
+    RESOLVED = "resolved"
+    # The run's lease expired before it finished and another run took over: its result was dropped.
+    LEASE_LOST = "lease_lost"
+
+
+@dataclass(frozen=True)
+class TaskRun:
+    """One entry of a task's history: a run, or an operator ending the task."""
+
+    task_id: str
+    run_id: str
+    trigger: Trigger
+    # Who asked: an operator's email or GWMS's ARN for Sync Now, resolve and cancel; None for machines.
+    actor: str | None
+    started_at: datetime
+    ended_at: datetime
+    outcome: RunOutcome
+    # The task's status once the run was written.
+    status: TaskStatus
+    summary: str | None
+    error: str | None
+    # The request-log records this run wrote, oldest first.
+    log_ids: tuple[str, ...] = ()

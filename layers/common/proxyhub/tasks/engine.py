@@ -18,12 +18,28 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from proxyhub.clock import Clock, to_iso
 from proxyhub.errors import ConflictError, NotFoundError
-from proxyhub.models.tasks import BusinessType, Route, Task, TaskStatus, TaskType, Trigger
+from proxyhub.models.tasks import (
+    BusinessType,
+    Route,
+    RunOutcome,
+    Task,
+    TaskRun,
+    TaskStatus,
+    TaskType,
+    Trigger,
+)
 from proxyhub.observability import logger, metrics
 from proxyhub.request_log import RequestLogSink
 from proxyhub.settings import Settings
 from proxyhub.tasks.executors import ExecutionContext, ExecutorRegistry, TaskRequestLogSink
-from proxyhub.tasks.outcomes import Cancelled, Continue, FailedPermanent, Outcome, outcome_for_error
+from proxyhub.tasks.outcomes import (
+    Cancelled,
+    Continue,
+    FailedPermanent,
+    Outcome,
+    outcome_for_error,
+    run_outcome,
+)
 from proxyhub.tasks.policy import TaskPolicy
 from proxyhub.tasks.ports import BackoffDriver, DomainEvents, TaskInvoker, TaskScheduler, TaskStore
 
@@ -133,8 +149,36 @@ class TaskEngine:
         """A pending task. `run_now` runs it at once (asynchronously); otherwise its first run waits
         the policy's first interval. Tasks driven by a state machine get no schedule: the caller
         starts the state machine."""
+        task = self.new_task(
+            task_type,
+            business_type,
+            route,
+            order_no=order_no,
+            third_party_order_no=third_party_order_no,
+            payload=payload,
+            request_id=request_id,
+            run_now=run_now,
+        )
+        stored = self._store.save_new(task)
+        self.task_stored(stored)
+        return stored
+
+    def new_task(
+        self,
+        task_type: TaskType,
+        business_type: BusinessType,
+        route: Route,
+        *,
+        order_no: str | None = None,
+        third_party_order_no: str | None = None,
+        payload: dict[str, Any] | None = None,
+        request_id: str | None = None,
+        run_now: bool = False,
+    ) -> Task:
+        """The task `create_task` would store, not stored: for a caller that stores it together with
+        its own writes (an order and its create task, in one transaction), then calls `task_stored`."""
         now = self._clock.now()
-        task = Task(
+        return Task(
             task_id=self._new_id(),
             task_type=task_type,
             business_type=business_type,
@@ -151,23 +195,32 @@ class TaskEngine:
             payload=dict(payload or {}),
             next_execution_at=now if run_now else self._policy.first_run_at(task_type, now),
         )
-        stored = self._store.save_new(task)
-        logger.info("Task created", extra=_log_fields(stored))
-        if run_now:
-            self._best_effort("invoke", lambda: self._invoker.run_async(stored.task_id, Trigger.CREATED))
-        else:
-            self._reschedule(stored)
-        return stored
 
-    def sync_now(self, task_id: str) -> Task:
+    def task_stored(self, task: Task) -> None:
+        """Starts a new task once it is stored: runs it at once or schedules its first run."""
+        logger.info("Task created", extra=_log_fields(task))
+        runs_now = task.next_execution_at is not None and task.next_execution_at <= task.created_at
+        if runs_now:
+            # A lost invoke leaves the task due: the sweeper runs it within minutes.
+            self._best_effort("invoke", lambda: self._invoker.run_async(task.task_id, Trigger.CREATED))
+        else:
+            self._reschedule(task)
+
+    def sync_now(self, task_id: str, *, actor: str | None = None) -> Task:
         """An operator's Sync Now: refused for finished or running tasks, else run asynchronously."""
         task = self.get_task(task_id)
-        if task.status.terminal:
-            raise ConflictError(f"Task is already {task.status.value}")
-        if task.is_leased(self._clock.now()):
-            raise ConflictError(ALREADY_RUNNING)
-        self._invoker.run_async(task_id, Trigger.SYNC_NOW)
+        refusal = self.submit_sync_now(task, Trigger.SYNC_NOW, actor)
+        if refusal is not None:
+            raise ConflictError(refusal)
         return task
+
+    def submit_sync_now(self, task: Task, trigger: Trigger, actor: str | None) -> str | None:
+        """Asks for an operator's run of the task (the run itself checks again, under its lease); the
+        reason it may not run now (finished, running) instead, without asking."""
+        refusal = self._policy.refusal(task, trigger, self._clock.now())
+        if refusal is None:
+            self._invoker.run_async(task.task_id, trigger, actor=actor)
+        return refusal
 
     def get_task(self, task_id: str) -> Task:
         task = self._store.get(task_id)
@@ -200,9 +253,11 @@ class TaskEngine:
         request_id: str | None = None,
         *,
         remaining_ms: Callable[[], int] | None = None,
+        actor: str | None = None,
     ) -> RunResult:
         """`remaining_ms` is the invocation's time left (Lambda's `get_remaining_time_in_millis`):
-        executors of long work stop in time and continue in a fresh invocation."""
+        executors of long work stop in time and continue in a fresh invocation. `actor` is who asked
+        for the run (Sync Now), kept in its history entry."""
         now = self._clock.now()
         deadline = now + timedelta(milliseconds=remaining_ms()) if remaining_ms is not None else None
         task = self._store.get(task_id)
@@ -216,21 +271,42 @@ class TaskEngine:
         claimed = self._claim(task, trigger, now, request_id)
         if claimed is None:
             return RunResult.of(self._store.get(task_id) or task, now, skipped=ALREADY_RUNNING)
-        outcome = self._execute(claimed, trigger, deadline)
-        result = self._settle(claimed, outcome, trigger)
+        request_log = TaskRequestLogSink(self._request_log, claimed)
+        outcome = self._execute(claimed, trigger, deadline, request_log)
+        run = RunRecord(claimed, trigger, actor, now, tuple(request_log.log_ids))
+        result = self._settle(claimed, outcome, run)
         if self._policy.starts_new_phase(task, trigger):
             self._redrive(claimed, result)
         return result
 
-    def cancel_task(self, task_id: str, reason: str) -> Task:
-        """Ends a task that will never be needed (e.g. its order was cancelled)."""
+    def cancel_task(self, task_id: str, reason: str, *, actor: str | None = None) -> Task:
+        """Ends a task that will never be needed (its order was cancelled, or an operator says so);
+        refused for finished or running tasks."""
         task = self.get_task(task_id)
+        summary = f"Cancelled by {actor}: {reason}" if actor else reason
+        return self._end(task, summary, Trigger.CANCEL, RunOutcome.CANCELLED, actor)
+
+    def resolve_task(self, task_id: str, reason: str, *, actor: str) -> Task:
+        """An operator's word that a task in manual handling was handled outside the system: it is
+        cancelled with the reason and the operator's name. The order's state is left as it is."""
+        task = self.get_task(task_id)
+        if task.status is not TaskStatus.MANUAL:
+            raise ConflictError(
+                f"Only a task in manual handling can be resolved; this one is {task.status.value}"
+            )
+        summary = f"Resolved outside the system by {actor}: {reason}"
+        return self._end(task, summary, Trigger.RESOLVE, RunOutcome.RESOLVED, actor)
+
+    def _end(
+        self, task: Task, summary: str, trigger: Trigger, outcome: RunOutcome, actor: str | None
+    ) -> Task:
         now = self._clock.now()
         refusal = self._policy.refusal(task, Trigger.SYNC_NOW, now)
         if refusal is not None:
             raise ConflictError(refusal)
-        settled = replace(self._policy.decide(task, Cancelled(reason), now), updated_at=now)
-        stored = self._store.transition(task, settled, lease_free_at=now)
+        settled = replace(self._policy.decide(task, Cancelled(summary), now), updated_at=now)
+        entry = RunRecord(task, trigger, actor, now).entry(self._new_id(), settled, outcome, now)
+        stored = self._store.transition(task, settled, lease_free_at=now, run=entry)
         if stored is None:
             raise ConflictError(ALREADY_RUNNING)
         self._after_settling(stored, outcome=None, trigger=None)
@@ -258,7 +334,9 @@ class TaskEngine:
             logger.info("Task claimed", extra={**_log_fields(stored), "trigger": trigger})
         return stored
 
-    def _execute(self, task: Task, trigger: Trigger, deadline: datetime | None) -> Outcome:
+    def _execute(
+        self, task: Task, trigger: Trigger, deadline: datetime | None, request_log: TaskRequestLogSink
+    ) -> Outcome:
         executor = self._executors.find(task.task_type, task.business_type)
         if executor is None:
             return FailedPermanent(
@@ -266,7 +344,7 @@ class TaskEngine:
             )
         context = ExecutionContext(
             clock=self._clock,
-            request_log=TaskRequestLogSink(self._request_log, task),
+            request_log=request_log,
             settings=self._settings,
             trigger=trigger,
             deadline=deadline,
@@ -277,17 +355,23 @@ class TaskEngine:
             logger.exception("Executor raised", extra=_log_fields(task))
             return outcome_for_error(error)
 
-    def _settle(self, claimed: Task, outcome: Outcome, trigger: Trigger) -> RunResult:
+    def _settle(self, claimed: Task, outcome: Outcome, run: "RunRecord") -> RunResult:
         now = self._clock.now()
         decided = self._policy.decide(claimed, outcome, now)
         settled = replace(decided, updated_at=now, lease_owner=None, lease_expires_at=None)
-        stored = self._store.transition(claimed, settled)
+        run_id = claimed.lease_owner or self._new_id()
+        entry = run.entry(run_id, settled, run_outcome(outcome), now)
+        stored = self._store.transition(claimed, settled, run=entry)
         if stored is None:
-            # The lease expired mid-run and another run took over; its result wins.
+            # The lease expired mid-run and another run took over; its result wins. The run still
+            # happened (its requests were made), so its history entry says what became of it.
             logger.warning("Run result dropped: lease lost", extra=_log_fields(claimed))
-            return RunResult.of(self._store.get(claimed.task_id) or claimed, now, skipped="Lease lost")
+            current = self._store.get(claimed.task_id) or claimed
+            lost = run.entry(run_id, current, RunOutcome.LEASE_LOST, now)
+            self._best_effort("history", partial(self._store.add_run, lost))
+            return RunResult.of(current, now, skipped="Lease lost")
         logger.info("Task run finished", extra={**_log_fields(stored), "outcome": type(outcome).__name__})
-        self._after_settling(stored, outcome, trigger)
+        self._after_settling(stored, outcome, run.trigger)
         return RunResult.of(stored, now)
 
     def _redrive(self, claimed: Task, result: RunResult) -> None:
@@ -346,6 +430,32 @@ class TaskEngine:
         except Exception:
             logger.exception("Task follow-up failed; the sweeper will recover", extra={"action": action})
             metrics.add_metric(name=SCHEDULING_FAILURE_METRIC, unit=MetricUnit.Count, value=1)
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """What the engine knows of a run when it starts; `entry` completes its history entry."""
+
+    task: Task
+    trigger: Trigger
+    actor: str | None
+    started_at: datetime
+    log_ids: tuple[str, ...] = ()
+
+    def entry(self, run_id: str, after: Task, outcome: RunOutcome, ended_at: datetime) -> TaskRun:
+        return TaskRun(
+            task_id=self.task.task_id,
+            run_id=run_id,
+            trigger=self.trigger,
+            actor=self.actor,
+            started_at=self.started_at,
+            ended_at=ended_at,
+            outcome=outcome,
+            status=after.status,
+            summary=after.execution_summary,
+            error=after.error_message,
+            log_ids=self.log_ids,
+        )
 
 
 def manual_handling_detail(task: Task) -> dict[str, Any]:

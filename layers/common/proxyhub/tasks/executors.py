@@ -8,26 +8,37 @@ A later issue plugs in its executors by registering them:
 and naming its module in `proxyhub.tasks.wiring.EXECUTOR_MODULES`.
 """
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from proxyhub.clock import Clock
 from proxyhub.models.tasks import BusinessType, Task, TaskType, Trigger
-from proxyhub.request_log import RequestLogRecord, RequestLogSink
+from proxyhub.request_log import CollectingSink, RequestLogRecord, RequestLogSink
 from proxyhub.settings import Settings
 from proxyhub.tasks.outcomes import Outcome
 
+# How long a run waits for the executors being registered in another thread (cold start, local stack).
+INSTALL_WAIT_SECONDS = 60
+
 
 class TaskRequestLogSink:
-    """Stamps every request-log record of a run with its task, so the details dialog finds it."""
+    """Stamps every request-log record of a run with its task, so the details dialog finds it, and
+    names each record, so the run's history entry can list them."""
 
     def __init__(self, inner: RequestLogSink, task: Task) -> None:
-        self._inner = inner
+        self._collected = CollectingSink(inner)
         self._task = task
 
+    @property
+    def log_ids(self) -> list[str]:
+        return [record.log_id for record in self._collected.records if record.log_id]
+
     def record(self, entry: RequestLogRecord) -> None:
-        self._inner.record(
+        self._collected.record(
             replace(
                 entry,
                 task_id=entry.task_id or self._task.task_id,
@@ -64,6 +75,8 @@ class Executor(Protocol):
 class ExecutorRegistry:
     def __init__(self) -> None:
         self._executors: dict[tuple[TaskType, BusinessType], Executor] = {}
+        self._complete = threading.Event()
+        self._complete.set()
 
     def register(self, task_type: TaskType, business_type: BusinessType, executor: Executor) -> None:
         key = (task_type, business_type)
@@ -71,5 +84,15 @@ class ExecutorRegistry:
             raise ValueError(f"{task_type.value} {business_type.value} tasks already have an executor")
         self._executors[key] = executor
 
+    @contextmanager
+    def installing(self) -> Iterator[None]:
+        """While executors are being registered, `find` waits for them (threads sharing one engine)."""
+        self._complete.clear()
+        try:
+            yield
+        finally:
+            self._complete.set()
+
     def find(self, task_type: TaskType, business_type: BusinessType) -> Executor | None:
+        self._complete.wait(timeout=INSTALL_WAIT_SECONDS)
         return self._executors.get((task_type, business_type))

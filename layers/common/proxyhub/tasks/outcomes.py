@@ -12,7 +12,7 @@ from proxyhub.errors import (
     VendorError,
     VendorThrottledError,
 )
-from proxyhub.models.tasks import TaskType
+from proxyhub.models.tasks import RunOutcome, TaskType
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -91,6 +91,22 @@ class Cancelled(OutcomeBase):
 type Outcome = (
     Done | NotYet | Continue | Deferred | FailedTransient | FailedPermanent | NeedsManual | Cancelled
 )
+
+RUN_OUTCOMES: dict[type[OutcomeBase], RunOutcome] = {
+    Done: RunOutcome.DONE,
+    NotYet: RunOutcome.NOT_YET,
+    Continue: RunOutcome.CONTINUE,
+    Deferred: RunOutcome.DEFERRED,
+    FailedTransient: RunOutcome.FAILED_TRANSIENT,
+    FailedPermanent: RunOutcome.FAILED_PERMANENT,
+    NeedsManual: RunOutcome.NEEDS_MANUAL,
+    Cancelled: RunOutcome.CANCELLED,
+}
+
+
+def run_outcome(outcome: Outcome) -> RunOutcome:
+    """The name a run's history entry gives its outcome."""
+    return RUN_OUTCOMES[type(outcome)]
 
 
 def outcome_for_error(error: Exception) -> Outcome:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from types import MappingProxyType
 
-from proxyhub.models.tasks import Task, TaskStatus, TaskType, Trigger
+from proxyhub.models.tasks import OPERATOR_RUN_TRIGGERS, Task, TaskStatus, TaskType, Trigger
 from proxyhub.settings import Settings
 from proxyhub.tasks.outcomes import (
     Cancelled,
@@ -61,9 +61,6 @@ POLLING_RULES: Mapping[TaskType, PollingRule] = MappingProxyType(
     }
 )
 
-# Only an operator may re-run a task in manual handling: schedules must not hammer a known fault.
-MANUAL_RERUN_TRIGGERS = frozenset({Trigger.SYNC_NOW})
-
 
 @dataclass(frozen=True)
 class TaskPolicy:
@@ -94,7 +91,7 @@ class TaskPolicy:
             return f"Task is already {task.status.value}"
         if task.is_leased(now):
             return "Task is already running"
-        if task.status is TaskStatus.MANUAL and trigger not in MANUAL_RERUN_TRIGGERS:
+        if task.status is TaskStatus.MANUAL and trigger not in OPERATOR_RUN_TRIGGERS:
             return "Task needs manual handling; use Sync Now once the cause is fixed"
         # The sweeper works from an index read moments ago; a run since then may have rescheduled.
         if trigger is Trigger.SWEEPER and (task.due_at is None or task.due_at > now):
@@ -103,7 +100,7 @@ class TaskPolicy:
 
     def starts_new_phase(self, task: Task, trigger: Trigger) -> bool:
         """An operator re-running a manual task has fixed the cause: the retry budget starts afresh."""
-        return task.status is TaskStatus.MANUAL and trigger in MANUAL_RERUN_TRIGGERS
+        return task.status is TaskStatus.MANUAL and trigger in OPERATOR_RUN_TRIGGERS
 
     def decide(self, task: Task, outcome: Outcome, now: datetime) -> Task:
         """The task after a run with this outcome; `task` already counts the run in its attempts."""

@@ -12,7 +12,7 @@ from typing import Protocol
 from proxyhub.clock import Clock
 from proxyhub.events import DomainEvents
 from proxyhub.models.pages import Page
-from proxyhub.models.tasks import BusinessType, Task, TaskStatus, TaskType, Trigger
+from proxyhub.models.tasks import BusinessType, Task, TaskRun, TaskStatus, TaskType, Trigger
 from proxyhub.request_log import RequestLogSink
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "RequestLogSink",
     "StoredRequestLog",
     "TaskFilter",
+    "TaskHistory",
     "TaskInvoker",
     "TaskQueries",
     "TaskScheduler",
@@ -40,10 +41,21 @@ class TaskStore(Protocol):
 
     def get(self, task_id: str) -> Task | None: ...
 
-    def transition(self, before: Task, after: Task, *, lease_free_at: datetime | None = None) -> Task | None:
+    def get_many(self, task_ids: Sequence[str]) -> dict[str, Task]:
+        """The tasks among `task_ids` that exist, by id."""
+        ...
+
+    def transition(
+        self, before: Task, after: Task, *, lease_free_at: datetime | None = None, run: TaskRun | None = None
+    ) -> Task | None:
         """Writes `after` only if the task is still `before` (same version) and, given `lease_free_at`,
-        holds no lease live at that moment; moves the status counters in the same transaction.
-        Returns the stored task, or None when another writer got there first."""
+        holds no lease live at that moment; moves the status counters and writes `run` (the history
+        entry of the run that ends here) in the same transaction. Returns the stored task, or None
+        when another writer got there first (and then nothing is written)."""
+        ...
+
+    def add_run(self, run: TaskRun) -> None:
+        """A history entry on its own: a run whose result was dropped."""
         ...
 
     def find_due(self, before: datetime, limit: int) -> list[str]:
@@ -85,6 +97,12 @@ class OverviewCounts:
     truncated: bool = False
 
 
+class TaskHistory(Protocol):
+    def runs_of(self, task_id: str, limit: int, cursor: str | None) -> Page[TaskRun]:
+        """The task's history entries, newest first."""
+        ...
+
+
 class TaskQueries(Protocol):
     def list_tasks(self, task_filter: TaskFilter, limit: int, cursor: str | None) -> Page[Task]:
         """Newest first; `cursor` is the previous page's `next_cursor`."""
@@ -109,8 +127,9 @@ class TaskScheduler(Protocol):
 
 
 class TaskInvoker(Protocol):
-    def run_async(self, task_id: str, trigger: Trigger) -> None:
-        """Asks the task runner to run the task soon, without waiting for the result."""
+    def run_async(self, task_id: str, trigger: Trigger, *, actor: str | None = None) -> None:
+        """Asks the task runner to run the task soon, without waiting for the result; `actor` (who
+        pressed Sync Now) travels with the request into the run's history entry."""
         ...
 
 
@@ -144,7 +163,7 @@ class LogSearch:
 
 
 class RequestLogReader(Protocol):
-    def for_task(self, task_id: str, limit: int) -> list[StoredRequestLog]:
+    def for_task(self, task_id: str, limit: int, cursor: str | None = None) -> Page[StoredRequestLog]:
         """Newest first."""
         ...
 

@@ -328,6 +328,11 @@ class UpstreamCallbackClient(Protocol):
         self, shipment: OutboundShipment, *, context: LogContext | None = None
     ) -> None: ...
 
+    def check_access(self) -> None:
+        """One harmless signed call: returns when the platform accepted our keys, raises the error
+        its answer means otherwise (`UpstreamConfigurationError` for a refused signature)."""
+        ...
+
     def close(self) -> None: ...
 
 

@@ -5,6 +5,7 @@ layer; the domain sees them only through its ports. Each component is a `cached_
 instance attribute set before first use replaces it (`proxyhub.wiring.override`).
 """
 
+import threading
 from functools import cached_property
 
 from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
@@ -15,13 +16,19 @@ from proxyhub.adapters.onewarehouse.client import OneWarehouseClientFactory
 from proxyhub.adapters.onewarehouse.codec import OneWarehouseCodec
 from proxyhub.audit.ports import AuditLog
 from proxyhub.audit.service import AuditService
+from proxyhub.aws.alert_inbox import SqsAlertInbox
 from proxyhub.aws.cancel_backoff import CancelBackoffStarter
 from proxyhub.aws.event_bus import EventBridgePublisher
+from proxyhub.aws.export_bucket import S3ExportSink
 from proxyhub.aws.inventory_schedules import EventBridgeInventorySchedules
 from proxyhub.aws.lambda_invoker import LambdaTaskInvoker
+from proxyhub.aws.notifications import SnsNotifier
+from proxyhub.aws.public_addresses import SsmPublicAddresses
+from proxyhub.aws.schedule_directory import EventBridgeScheduleDirectory
 from proxyhub.aws.scheduler import EventBridgeTaskScheduler
 from proxyhub.aws.secrets import SecretsManagerStore
 from proxyhub.clock import Clock, SystemClock
+from proxyhub.config.connection_test import ProxyConnectionTest
 from proxyhub.config.ports import ConfigStore, MappingSchedules
 from proxyhub.config.proxy_clients import ProxyClientProvider
 from proxyhub.config.service import ConfigService
@@ -32,17 +39,24 @@ from proxyhub.dal.ledger_repository import DynamoStockLedger
 from proxyhub.dal.nonce_store import DynamoNonceStore
 from proxyhub.dal.order_repository import DynamoOrderStore
 from proxyhub.dal.request_log_store import DynamoRequestLogStore
+from proxyhub.dal.scheduled_tasks import DynamoScheduledTasks
 from proxyhub.dal.sku_mapping_repository import DynamoSkuMappingStore
 from proxyhub.dal.snapshot_repository import DynamoSnapshotStore
 from proxyhub.dal.tables import bind_tables
 from proxyhub.dal.task_repository import DynamoTaskRepository
 from proxyhub.dal.upstream_order_repository import DynamoUpstreamOrderStore
 from proxyhub.events import DomainEvents
+from proxyhub.exports.ports import ExportSink
+from proxyhub.exports.service import ExportService
 from proxyhub.inventory.executor import InventorySyncExecutor
 from proxyhub.inventory.open_tasks import EngineOpenTasks
 from proxyhub.inventory.ports import InventorySync
 from proxyhub.inventory.service import InventorySyncService
 from proxyhub.models.tasks import BusinessType, TaskType
+from proxyhub.operations.manual_digest import ManualHandlingDigest
+from proxyhub.operations.ports import PublicAddresses
+from proxyhub.operations.schedule_repair import ScheduleRepair
+from proxyhub.operations.task_gauges import TaskGauges
 from proxyhub.orders.callbacks import StatusCallbackService
 from proxyhub.orders.cancel_check import CancelCheckExecutor
 from proxyhub.orders.cancellation import OrderCancellation
@@ -63,6 +77,7 @@ from proxyhub.tasks.executors import ExecutorRegistry
 from proxyhub.tasks.policy import TaskPolicy
 from proxyhub.tasks.ports import RequestLogReader, TaskInvoker, TaskScheduler
 from proxyhub.tasks.sync_tasks import SyncTasksService
+from proxyhub.upstream.connection_test import UpstreamConnectionTest
 from proxyhub.upstream.connections import ConnectionService
 from proxyhub.upstream.notify import CallbackExecutor, OneWarehouseObserver, UpstreamCallbacks
 from proxyhub.upstream.ports import ConnectionStore, PushCodec, UpstreamClientFactory, UpstreamOrderStore
@@ -70,6 +85,9 @@ from proxyhub.upstream.pushes import PushService, RememberedAnswers
 
 # HPK callback nonces beside OneWarehouse's (scoped by app key) in the one nonce store.
 HPK_CALLBACK_NONCE_SCOPE = "hpk-callbacks"
+
+
+_ENGINE_BUILD = threading.RLock()
 
 
 class Container:
@@ -191,6 +209,12 @@ class Container:
 
     @cached_property
     def task_engine(self) -> TaskEngine:
+        # The local stack serves requests in threads sharing this container: one of them builds it.
+        with _ENGINE_BUILD:
+            built: TaskEngine | None = self.__dict__.get("task_engine")
+            return built if built is not None else self._build_task_engine()
+
+    def _build_task_engine(self) -> TaskEngine:
         engine = TaskEngine(
             store=self.task_repository,
             scheduler=self.task_scheduler,
@@ -204,10 +228,12 @@ class Container:
             # A cancel task re-run from manual handling gets a fresh cancel-backoff execution.
             backoff=self.cancel_backoff,
         )
-        # The executors create, end and run tasks through the engine they run in: cache it first.
+        # The executors create, end and run tasks through the engine they run in: cache it first (a
+        # run that starts meanwhile waits for its executor, `ExecutorRegistry.installing`).
         self.__dict__["task_engine"] = engine
         if self.install_production_executors:
-            self._register_executors(self.executor_registry)
+            with self.executor_registry.installing():
+                self._register_executors(self.executor_registry)
         return engine
 
     def _register_executors(self, registry: ExecutorRegistry) -> None:
@@ -241,10 +267,30 @@ class Container:
         return SyncTasksService(
             self.task_engine,
             self.task_repository,
+            self.task_repository,
+            self.task_repository,
             self.request_log_reader,
             self.config_store,
             self.audit,
             self.clock,
+        )
+
+    # ------------------------------------------------------------ CSV exports
+
+    @cached_property
+    def export_sink(self) -> ExportSink:
+        return S3ExportSink(self.settings, self.clock)
+
+    @cached_property
+    def exports(self) -> ExportService:
+        return ExportService(
+            self.export_sink,
+            task_list=self.sync_tasks,
+            tasks=self.task_repository,
+            request_logs=self.request_log_reader,
+            snapshots=self.snapshots,
+            adjustments=self.stock_ledger,
+            clock=self.clock,
         )
 
     # ------------------------------------------------------------ the audit trail
@@ -356,6 +402,14 @@ class Container:
         )
 
     @cached_property
+    def upstream_connection_test(self) -> UpstreamConnectionTest:
+        return UpstreamConnectionTest(self.connection_service, self.upstream_client_factory, self.request_log)
+
+    @cached_property
+    def proxy_connection_test(self) -> ProxyConnectionTest:
+        return ProxyConnectionTest(self.proxy_clients, self.config_store, self.request_log)
+
+    @cached_property
     def upstream_callbacks(self) -> UpstreamCallbacks:
         return UpstreamCallbacks(self.connection_service, self.upstream_client_factory)
 
@@ -374,4 +428,36 @@ class Container:
             request_log=self.request_log,
             clock=self.clock,
             body_limit=self.settings.request_log_body_limit,
+        )
+
+    # ------------------------------------------------------------ operations
+
+    @cached_property
+    def public_addresses(self) -> PublicAddresses:
+        return SsmPublicAddresses(self.settings)
+
+    @cached_property
+    def manual_handling_digest(self) -> ManualHandlingDigest:
+        return ManualHandlingDigest(
+            SqsAlertInbox(self.settings),
+            SnsNotifier(self.settings),
+            self.public_addresses,
+            deployment=self.settings.stack_name,
+        )
+
+    @cached_property
+    def task_gauges(self) -> TaskGauges:
+        return TaskGauges(self.task_repository, self.clock, self.task_engine.overdue_cutoff)
+
+    @cached_property
+    def schedule_repair(self) -> ScheduleRepair:
+        return ScheduleRepair(
+            directory=EventBridgeScheduleDirectory(self.settings),
+            scheduled_tasks=DynamoScheduledTasks(),
+            tasks=self.task_repository,
+            task_scheduler=self.task_scheduler,
+            mappings=self.config_store,
+            mapping_schedules=self.mapping_schedules,
+            policy=self.task_policy,
+            clock=self.clock,
         )

@@ -34,7 +34,11 @@ from proxyhub.upstream.ports import (
     UpstreamConfigurationError,
     UpstreamConnection,
     UpstreamError,
+    UpstreamRejection,
 )
+
+# No order number of ours looks like this (codes start with a letter or digit).
+ACCESS_PROBE_OUTBOUND_NO = "-connection-test-"
 
 
 class OneWarehouseClient(VendorHttpClient):
@@ -81,6 +85,15 @@ class OneWarehouseClient(VendorHttpClient):
         self, shipment: OutboundShipment, *, context: LogContext | None = None
     ) -> None:
         self._call(OUTBOUND_CALLBACK_API, outbound_shipment_to_wire(shipment), context)
+
+    def check_access(self) -> None:
+        """A get-label call for an outbound that cannot exist: OneWarehouse checks the signature before
+        it looks the order up, so "not found" means it accepted our keys, and changes nothing."""
+        try:
+            self._call(WAYBILL_API, {"outbound_no": ACCESS_PROBE_OUTBOUND_NO}, None)
+        except UpstreamRejection as rejection:
+            if rejection.kind != "not_found":
+                raise
 
     def _call(self, api_name: str, body: dict[str, Any], context: LogContext | None) -> Any:
         """Sends one signed request; returns the envelope's `data` or raises the error the answer means."""
