@@ -70,16 +70,20 @@ def deploy_template(template: SamTemplate, stack_name: str, region: str) -> Depl
     direct = plan_direct_resources(cloudformation["Resources"], variables)
     cloudformation = _hand_over_direct_resources(cloudformation, direct)
     outputs = _create_stack(stack_name, cloudformation)
-    for resource in direct:
-        create_direct_resource(resource, json.loads(outputs[_OUTPUT_PREFIX + resource.logical_id]))
+    created = [
+        resource
+        for resource in direct
+        if create_direct_resource(resource, json.loads(outputs[_OUTPUT_PREFIX + resource.logical_id]))
+    ]
     physical_ids = {**_physical_ids(stack_name), **ref_fixes}
-    physical_ids.update({resource.logical_id: resource.name for resource in direct})
+    physical_ids.update({resource.logical_id: resource.name for resource in created})
     skipped = {
         logical_id: resource["Type"]
         for logical_id, resource in cloudformation["Resources"].items()
         if logical_id not in physical_ids
     }
-    return DeployedStack(stack_name, physical_ids, direct, skipped)
+    skipped.update({resource.logical_id: resource.resource_type for resource in direct if resource not in created})
+    return DeployedStack(stack_name, physical_ids, created, skipped)
 
 
 def _create_stack(stack_name: str, cloudformation: dict[str, Any]) -> dict[str, str]:

@@ -1,14 +1,18 @@
 """Resources moto's CloudFormation skips, created through the service APIs from their definitions.
 
-moto's CloudFormation skips schedule groups, schedules and secrets, and creates state machines in a
-backend that never executes them. So the deployer takes these resources out of the stack and:
+moto's CloudFormation skips schedule groups, schedules and secrets, creates state machines in a
+backend that never executes them, and creates SSM parameters with `${...}` left in values that name a
+resource it skipped. So the deployer takes these resources out of the stack and:
 1. before `create_stack`, resolves each one's physical name and predicts its `Ref`/`GetAtt` values,
    which the rest of the stack (e.g. a function's environment) then receives as literals;
 2. lets moto resolve their properties, which may refer to stack resources, through stack Outputs;
-3. after `create_stack`, creates them with those resolved properties.
+3. after `create_stack`, creates them with those resolved properties, except a parameter whose value
+   still names a resource the local stack does not deploy (it is reported as not created).
 """
 
 import json
+import logging
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,10 +21,14 @@ import boto3
 
 from proxyhub_dev.local.intrinsics import resolve_string
 
+log = logging.getLogger(__name__)
+
 SCHEDULE_GROUP = "AWS::Scheduler::ScheduleGroup"
 SCHEDULE = "AWS::Scheduler::Schedule"
 SECRET = "AWS::SecretsManager::Secret"
 STATE_MACHINE = "AWS::StepFunctions::StateMachine"
+SSM_PARAMETER = "AWS::SSM::Parameter"
+_UNRESOLVED = re.compile(r"\$\{[^}]+\}")
 
 # Scheduler API parameters that CloudFormation spells the same way.
 _SCHEDULE_PARAMETERS = (
@@ -51,7 +59,8 @@ class DirectResource:
 class _Kind:
     name_property: str
     references: Callable[[str, str, dict[str, Any], Mapping[str, Any]], dict[str, str]]
-    create: Callable[[str, dict[str, Any]], None]
+    # Returns False when the resource cannot exist locally (logged); None or True when created.
+    create: Callable[[str, dict[str, Any]], bool | None]
 
 
 def plan_direct_resources(
@@ -73,8 +82,9 @@ def plan_direct_resources(
     return planned
 
 
-def create_direct_resource(resource: DirectResource, resolved_properties: dict[str, Any]) -> None:
-    _KINDS[resource.resource_type].create(resource.name, resolved_properties)
+def create_direct_resource(resource: DirectResource, resolved_properties: dict[str, Any]) -> bool:
+    """Whether the resource now exists locally."""
+    return _KINDS[resource.resource_type].create(resource.name, resolved_properties) is not False
 
 
 def _arn(service: str, variables: Mapping[str, Any], resource: str) -> str:
@@ -166,9 +176,35 @@ def _create_state_machine(name: str, properties: dict[str, Any]) -> None:
     )
 
 
+# ---------------------------------------------------------------- SSM parameters
+
+
+def _parameter_references(
+    logical_id: str, name: str, _: dict[str, Any], __: Mapping[str, Any]
+) -> dict[str, str]:
+    return {logical_id: name, f"{logical_id}.Type": "String"}
+
+
+def _create_parameter(name: str, properties: dict[str, Any]) -> bool:
+    value = str(properties.get("Value", ""))
+    if unresolved := _UNRESOLVED.findall(value):
+        # e.g. an address on the HTTP API, which the local gateway stands in for at its own address.
+        log.info("SSM parameter %s not created locally: its value names %s", name, ", ".join(unresolved))
+        return False
+    boto3.client("ssm").put_parameter(
+        Name=name,
+        Value=value,
+        Type=properties.get("Type", "String"),
+        Description=properties.get("Description", ""),
+        Overwrite=True,
+    )
+    return True
+
+
 _KINDS: dict[str, _Kind] = {
     SCHEDULE_GROUP: _Kind("Name", _schedule_group_references, _create_schedule_group),
     SECRET: _Kind("Name", _secret_references, _create_secret),
     STATE_MACHINE: _Kind("StateMachineName", _state_machine_references, _create_state_machine),
     SCHEDULE: _Kind("Name", _schedule_references, _create_schedule),
+    SSM_PARAMETER: _Kind("Name", _parameter_references, _create_parameter),
 }

@@ -56,6 +56,14 @@ class Settings(BaseSettings):
     inventory_sync_page_size: int = 500
     request_log_body_limit: int = 8192
 
+    # Operations: the topic alarms and the manual-handling digest publish to, the queue the
+    # TaskNeedsManualHandling rule fills, and the SSM parameters holding the deployment's public
+    # addresses (the console's, for links in messages; the GWMS API's, for the OneWarehouse push URLs).
+    operations_topic_arn: str = ""
+    manual_handling_queue_url: str = ""
+    console_url_parameter: str = ""
+    webhook_base_url_parameter: str = ""
+
     # Local runner only: 60 makes a 30-minute poll fire after 30 s. Real time (1) in AWS.
     time_scale: float = 1.0
 

@@ -37,10 +37,16 @@ class PushUrls(BaseModel):
 
 @router.get("/v1/onewarehouse/push-urls", tags=["OneWarehouse"])
 def list_onewarehouse_push_urls() -> PushUrls:
-    """The six URLs to hand OneWarehouse, one per push, on this API's own address."""
+    """The six URLs to hand OneWarehouse, one per push, on the GWMS API (the stack's outputs list the
+    same): a custom domain when configured, else the address the stack published, else (locally, where
+    one gateway is both doors) the address this request came in on."""
     event = cast(APIGatewayProxyEventV2, router.current_event)
     scheme = event.headers.get("x-forwarded-proto") or "https"
     components = container()
-    base_url = components.settings.webhook_base_url or f"{scheme}://{event.request_context.domain_name}"
+    base_url = (
+        components.settings.webhook_base_url
+        or components.public_addresses.webhook_base_url()
+        or f"{scheme}://{event.request_context.domain_name}"
+    )
     urls = components.push_service.push_urls(base_url)
     return PushUrls(items=[PushUrl(topic=topic, url=url) for topic, url in urls.items()])

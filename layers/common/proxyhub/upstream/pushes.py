@@ -58,9 +58,9 @@ from proxyhub.upstream.ports import (
     ReturnInboundPush,
     UpstreamOrderStore,
 )
-from proxyhub.webhook_metrics import WebhookOutcome, count_webhook
+from proxyhub.webhook_metrics import WebhookOutcome, WebhookSource, count_webhook
 
-WEBHOOK_SOURCE = "onewarehouse"
+WEBHOOK_SOURCE: WebhookSource = "onewarehouse"
 # OneWarehouse retries within hours; a day covers its retries without keeping answers for ever.
 ANSWER_TTL_SECONDS = 24 * 3600
 NO_ACTIVE_CONNECTION = "No active OneWarehouse connection is configured"
