@@ -8,6 +8,7 @@ another GWMS warehouse frees the old one; a proxy system with warehouse mappings
 
 from collections.abc import Iterable
 
+from proxyhub.config.ports import OrderRouting
 from proxyhub.errors import ConflictError, NotFoundError
 from proxyhub.models.config import (
     ChannelMapping,
@@ -90,6 +91,9 @@ class InMemoryConfigStore:
 
     def find_proxy_system(self, code: str) -> ProxySystemRecord | None:
         return self.systems.get(code)
+
+    def recent_proxy_system(self, code: str) -> ProxySystemRecord | None:
+        return self.find_proxy_system(code)
 
     def list_proxy_systems(self) -> list[ProxySystemRecord]:
         return [self.systems[code] for code in sorted(self.systems)]
@@ -206,6 +210,24 @@ class InMemoryConfigStore:
     def find_customer(self, code: str) -> Customer | None:
         customer = self.customers.get(code)
         return customer.model_copy(deep=True) if customer else None
+
+    # ------------------------------------------------------------ an order's routing, read together
+
+    def order_routing(
+        self, gwms_warehouse_code: str, gskus: Iterable[str], gwms_channel_code: str | None = None
+    ) -> OrderRouting:
+        mapping = self.find_mapping_for_gwms_warehouse(gwms_warehouse_code)
+        if mapping is None:
+            return OrderRouting(mapping=None)
+        channel = (
+            self.find_channel_mapping(mapping.system_code, gwms_channel_code) if gwms_channel_code else None
+        )
+        return OrderRouting(
+            mapping=mapping,
+            system=self.find_proxy_system(mapping.system_code),
+            skus=self.find_skus(gskus),
+            channel=channel,
+        )
 
 
 class SecretNotFoundError(Exception):

@@ -116,7 +116,7 @@ def hub_kit(**settings_overrides: Any) -> HubKit:
     warehouse = FakeProxyWarehouse(clock)
     proxy_factory = FakeProxyClientFactory(warehouse)
     clients = ProxyClientProvider(config, secrets, {"HPK": proxy_factory})
-    orders = InMemoryOrderStore()
+    orders = InMemoryOrderStore(tasks.store)
     ledger = InMemoryStockLedger(orders)
     task_lookups = InMemoryTaskLookups(tasks.store)
     cancel_backoff = RecordingCancelBackoff()

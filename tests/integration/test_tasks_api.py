@@ -152,6 +152,7 @@ def test_a_task_shows_the_details_dialog_fields(api: ApiCall, seeded: Seeded) ->
         "created_at": "2026-06-04T08:02:00.000000Z",
         "last_executed_at": "2026-06-04T08:02:00.000000Z",
         "next_execution_at": "2026-06-04T08:32:00.000000Z",
+        "progress": None,
         "can_sync_now": True,
         # HPK01 is not configured in this test: the details show the code alone.
         "system_name": None,

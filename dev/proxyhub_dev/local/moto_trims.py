@@ -25,6 +25,7 @@ import bisect
 import contextvars
 import copy
 import logging
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -53,15 +54,20 @@ _query_partition: contextvars.ContextVar["_QueryHint | None"] = contextvars.Cont
 
 
 def apply_moto_trims() -> None:
-    """Patches moto's DynamoDB in this process (moto server threads included); safe to call again."""
+    """Patches moto's DynamoDB in this process (moto server threads included); safe to call again.
+
+    `MOTO_TRIMS=off` leaves moto as it is but for the count of its internal errors: the benchmarks'
+    way to measure what the trims change."""
     global _applied  # noqa: PLW0603 - patches are per process, applied once
     with _apply_guard:
         if _applied:
             return
-        _stop_tracking_item_copies()
-        _back_up_touched_items_only()
-        _query_from_the_partition()
-        _serve_requests_one_at_a_time()
+        trimmed = os.environ.get("MOTO_TRIMS", "on") != "off"
+        if trimmed:
+            _stop_tracking_item_copies()
+            _back_up_touched_items_only()
+            _query_from_the_partition()
+        _count_internal_errors(one_at_a_time=trimmed)
         _applied = True
 
 
@@ -282,16 +288,21 @@ def _items_of(partitions: Any, has_range_key: str | None) -> list[MotoItem]:
 # ---------------------------------------------------------------- concurrent requests
 
 
-def _serve_requests_one_at_a_time() -> None:
+def _count_internal_errors(*, one_at_a_time: bool) -> None:
     original: Callable[[DynamoHandler], Any] = DynamoHandler.call_action
 
+    def counted(self: DynamoHandler) -> Any:
+        try:
+            return original(self)
+        except Exception as error:
+            _record_internal_error(self, error)
+            raise
+
     def call_action(self: DynamoHandler) -> Any:
+        if not one_at_a_time:
+            return counted(self)
         with _dynamodb_requests:
-            try:
-                return original(self)
-            except Exception as error:
-                _record_internal_error(self, error)
-                raise
+            return counted(self)
 
     DynamoHandler.call_action = call_action  # type: ignore[method-assign]
 

@@ -2,6 +2,7 @@
 the stores, `proxyhub.aws.inventory_schedules` the schedules."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from proxyhub.models.config import (
@@ -18,6 +19,11 @@ from proxyhub.models.config import (
 class ProxySystems(Protocol):
     def find_proxy_system(self, code: str) -> ProxySystemRecord | None: ...
 
+    def recent_proxy_system(self, code: str) -> ProxySystemRecord | None:
+        """Like `find_proxy_system`, but may answer from a copy a few seconds old: for the calls to a
+        proxy warehouse that every task run makes (the store's own writes refresh it at once)."""
+        ...
+
 
 class SkuCatalogue(Protocol):
     def find_sku(self, gsku: str) -> Sku | None: ...
@@ -27,7 +33,28 @@ class SkuCatalogue(Protocol):
         ...
 
 
-class ConfigStore(ProxySystems, SkuCatalogue, Protocol):
+@dataclass(frozen=True)
+class OrderRouting:
+    """What a new order is checked against and routed by, read together: the mapping of its GWMS
+    warehouse (None: not proxied), that mapping's proxy system, the order's GSKUs that have master
+    data, and the proxy's code for its logistics channel."""
+
+    mapping: WarehouseMapping | None
+    system: ProxySystemRecord | None = None
+    skus: dict[str, Sku] = field(default_factory=dict)
+    channel: ChannelMapping | None = None
+
+
+class OrderRoutingReader(Protocol):
+    def order_routing(
+        self, gwms_warehouse_code: str, gskus: Iterable[str], gwms_channel_code: str | None = None
+    ) -> OrderRouting:
+        """All of it in one batched read (two rounds: the warehouse names the proxy system, whose
+        mapping, record and channel the second reads)."""
+        ...
+
+
+class ConfigStore(ProxySystems, SkuCatalogue, OrderRoutingReader, Protocol):
     """Every configuration item. Writes raise NotFoundError / ConflictError with operators' wording."""
 
     def insert_proxy_system(self, record: ProxySystemRecord) -> None: ...

@@ -21,11 +21,15 @@ class ProxyClientProvider:
 
     def client_for(self, system_code: str, sink: RequestLogSink) -> ProxyWarehouseClient:
         """Raises SystemConfigurationError when the system cannot be called as configured."""
-        system = self.usable_system(system_code)
+        # A run calls its proxy warehouse every time: the system's record may be a few seconds old.
+        system = self.require_usable(system_code, self._systems.recent_proxy_system(system_code))
         return self._factories[system.system_type](self._connection(system), sink)
 
     def usable_system(self, system_code: str) -> ProxySystemRecord:
-        system = self._systems.find_proxy_system(system_code)
+        return self.require_usable(system_code, self._systems.find_proxy_system(system_code))
+
+    def require_usable(self, system_code: str, system: ProxySystemRecord | None) -> ProxySystemRecord:
+        """The system as read elsewhere (e.g. with an order's other configuration), if it can be called."""
         if system is None:
             raise SystemConfigurationError(f"proxy system {system_code} is not configured")
         if not system.enabled:

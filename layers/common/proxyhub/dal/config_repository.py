@@ -9,13 +9,17 @@ Key design (one table, `pk`/`sk`, overloaded `gsi1`):
 - customer:            pk=CUSTOMER#<code>          sk=PROFILE
 """
 
+import threading
+import time
 from collections.abc import Iterable
+from typing import Any
 
 from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DeleteError, PutError, TransactWriteError
 from pynamodb.models import Model
 
-from proxyhub.dal.tables import bound_to, is_condition_failure, transact_write
+from proxyhub.config.ports import OrderRouting
+from proxyhub.dal.tables import batch_get_raw, bound_to, is_condition_failure, raw_string, transact_write
 from proxyhub.errors import ConflictError, NotFoundError
 from proxyhub.models.config import (
     ChannelMapping,
@@ -32,6 +36,8 @@ PUTAWAY_LOCATION_MISSING = "Virtual putaway location not configured"
 DEFECTIVE_LOCATION_MISSING = "Defective location not configured"
 GWMS_WAREHOUSE_PK = "GWMS_WAREHOUSE"
 SKU_MASTER_SK = "MASTER"
+# How long a task run's read of a proxy system is reused in this container (`recent_proxy_system`).
+RECENT_SYSTEM_SECONDS = 30.0
 
 
 class ConfigItem(Model):
@@ -189,7 +195,35 @@ def _sku_key(gsku: str) -> tuple[str, str]:
 class DynamoConfigStore:
     """The `ConfigStore` port (and the narrower lookups the flows use) on the config table."""
 
+    def __init__(self, recent_seconds: float = RECENT_SYSTEM_SECONDS) -> None:
+        self._recent_seconds = recent_seconds
+        self._recent: dict[str, tuple[float, ProxySystemRecord | None]] = {}
+        self._recent_guard = threading.Lock()
+        self._writes = 0
+
     # ------------------------------------------------------------ proxy systems
+
+    def recent_proxy_system(self, code: str) -> ProxySystemRecord | None:
+        """A read of the last few seconds (this container's), else a fresh one: task runs call their
+        proxy warehouse on every run, and its record changes rarely. Writes here refresh it at once;
+        in another container a change is seen within `RECENT_SYSTEM_SECONDS`."""
+        now = time.monotonic()
+        with self._recent_guard:
+            cached = self._recent.get(code)
+            writes_before = self._writes
+        if cached is not None and now - cached[0] < self._recent_seconds:
+            return cached[1]
+        record = self.find_proxy_system(code)
+        with self._recent_guard:
+            # A write since our read began may not be in it: keep nothing then.
+            if self._writes == writes_before:
+                self._recent[code] = (now, record)
+        return record
+
+    def _forget_recent(self, code: str) -> None:
+        with self._recent_guard:
+            self._writes += 1
+            self._recent.pop(code, None)
 
     def insert_proxy_system(self, record: ProxySystemRecord) -> None:
         try:
@@ -198,6 +232,8 @@ class DynamoConfigStore:
             if is_condition_failure(error):
                 raise ConflictError(f"Proxy system {record.code} already exists") from error
             raise
+        finally:
+            self._forget_recent(record.code)
 
     def replace_proxy_system(self, record: ProxySystemRecord) -> None:
         try:
@@ -206,6 +242,8 @@ class DynamoConfigStore:
             if is_condition_failure(error):
                 raise NotFoundError(f"Proxy system {record.code} not found") from error
             raise
+        finally:
+            self._forget_recent(record.code)
 
     def find_proxy_system(self, code: str) -> ProxySystemRecord | None:
         try:
@@ -225,6 +263,8 @@ class DynamoConfigStore:
             if is_condition_failure(error):
                 raise NotFoundError(f"Proxy system {code} not found") from error
             raise
+        finally:
+            self._forget_recent(code)
 
     # ------------------------------------------------------------ warehouse mappings
 
@@ -377,6 +417,39 @@ class DynamoConfigStore:
         if not item_keys:
             return {}
         return {item.gsku: item.to_domain() for item in SkuItem.batch_get(item_keys)}
+
+    # ------------------------------------------------------------ an order's routing, read together
+
+    def order_routing(
+        self, gwms_warehouse_code: str, gskus: Iterable[str], gwms_channel_code: str | None = None
+    ) -> OrderRouting:
+        """Two BatchGetItem rounds: the GWMS warehouse's guard with the GSKUs' master data, then the
+        mapping, proxy system and channel mapping the guard points to."""
+        sku_keys = [_sku_key(gsku) for gsku in dict.fromkeys(gskus)]
+        first = batch_get_raw(SkuItem, [(GWMS_WAREHOUSE_PK, gwms_warehouse_code), *sku_keys])
+        guard = next((raw for raw in first if raw_string(raw, "pk") == GWMS_WAREHOUSE_PK), None)
+        skus = [SkuItem.from_raw_data(raw).to_domain() for raw in first if raw is not guard]
+        if guard is None:
+            return OrderRouting(mapping=None, skus={sku.gsku: sku for sku in skus})
+        system_code, proxy_warehouse = (
+            raw_string(guard, "system_code"),
+            raw_string(guard, "proxy_warehouse_code"),
+        )
+        keys = [(_warehouse_pk(system_code), proxy_warehouse), (PROXY_SYSTEM_PK, system_code)]
+        if gwms_channel_code:
+            keys.append((_channel_pk(system_code), gwms_channel_code))
+        second: dict[str, dict[str, Any]] = {
+            raw_string(raw, "pk"): raw for raw in batch_get_raw(SkuItem, keys)
+        }
+        mapping = second.get(_warehouse_pk(system_code))
+        system = second.get(PROXY_SYSTEM_PK)
+        channel = second.get(_channel_pk(system_code))
+        return OrderRouting(
+            mapping=WarehouseMappingItem.from_raw_data(mapping).to_domain() if mapping else None,
+            system=ProxySystemItem.from_raw_data(system).to_domain() if system else None,
+            skus={sku.gsku: sku for sku in skus},
+            channel=ChannelMappingItem.from_raw_data(channel).to_domain() if channel else None,
+        )
 
     def save_customer(self, code: str, data: CustomerInput, now: str) -> Customer:
         item = CustomerItem(f"CUSTOMER#{code}", "PROFILE", code=code, updated_at=now, **data.model_dump())

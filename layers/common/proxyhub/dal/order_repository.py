@@ -15,7 +15,7 @@ each other.
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import PutError
+from pynamodb.exceptions import PutError, TransactWriteError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
@@ -23,10 +23,12 @@ from pynamodb.models import Model
 
 from proxyhub.clock import from_iso, to_iso
 from proxyhub.dal.paging import IndexQuery, read_page
-from proxyhub.dal.tables import bound_to, is_condition_failure
+from proxyhub.dal.tables import bound_to, is_condition_failure, transact_write
+from proxyhub.dal.task_repository import add_new_task
 from proxyhub.errors import ConcurrentUpdateError
 from proxyhub.models.orders import Order, OrderKind, OrderStatus, OrderSummary, StoredOrder
 from proxyhub.models.pages import Page
+from proxyhub.models.tasks import Task
 from proxyhub.orders.ports import OrderFilter
 
 ORDER_SK = "ORDER"
@@ -187,11 +189,17 @@ class DynamoOrderStore:
         except OrderItem.DoesNotExist:
             return None
 
-    def insert(self, order: Order, fingerprint: str) -> StoredOrder | None:
+    def insert_with_task(self, order: Order, fingerprint: str, task: Task) -> StoredOrder | None:
+        """The order, its first task and the task's count: one transaction."""
         try:
-            _item(order, version=1, fingerprint=fingerprint).save(condition=OrderItem.pk.does_not_exist())
-        except PutError as error:
-            if is_condition_failure(error):
+            with transact_write() as transaction:
+                transaction.save(
+                    _item(order, version=1, fingerprint=fingerprint), condition=OrderItem.pk.does_not_exist()
+                )
+                add_new_task(transaction, task, task.created_at)
+        except TransactWriteError as error:
+            reasons = error.cancellation_reasons or []
+            if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
                 return None
             raise
         return StoredOrder(order, 1, fingerprint)

@@ -5,7 +5,8 @@ local runner can point every model at moto simply by calling `bind_tables(settin
 """
 
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import botocore.session
@@ -52,6 +53,36 @@ def bind_tables(settings: Settings) -> None:
         if region_changed:
             # PynamoDB reconnects by itself when the table name changes, not when the region does.
             model._connection = None
+
+
+# DynamoDB's limit on the keys of one BatchGetItem.
+BATCH_GET_LIMIT = 100
+_UNPROCESSED_RETRIES = 5
+
+
+def batch_get_raw(
+    model: type[Model], keys: Sequence[tuple[str, str]], *, consistent_read: bool = True
+) -> list[dict[str, Any]]:
+    """The items of a `pk`/`sk` table at these keys, raw, whatever model each one is: one BatchGetItem
+    per 100 keys (keys DynamoDB leaves unprocessed are asked again). Callers pick each item's model by
+    its key and build it with `from_raw_data`."""
+    unique = list(dict.fromkeys(keys))
+    found: list[dict[str, Any]] = []
+    for start in range(0, len(unique), BATCH_GET_LIMIT):
+        pending: list[Any] = [{"pk": pk, "sk": sk} for pk, sk in unique[start : start + BATCH_GET_LIMIT]]
+        for attempt in range(_UNPROCESSED_RETRIES + 1):
+            items, pending = model._batch_get_page(pending, consistent_read, None)
+            found.extend(items or [])
+            if not pending:
+                break
+            if attempt == _UNPROCESSED_RETRIES:
+                raise RuntimeError(f"BatchGetItem left {len(pending)} keys unprocessed")
+            time.sleep(0.05 * 2**attempt)
+    return found
+
+
+def raw_string(raw: dict[str, Any], name: str) -> str:
+    return str(raw[name]["S"])
 
 
 def transact_write() -> TransactWrite:

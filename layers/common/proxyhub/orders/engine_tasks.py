@@ -41,17 +41,16 @@ class EngineOrderTasks:
         self._policy = policy
         self._clock = clock
 
-    def start_create_task(self, order: Order) -> TaskRef:
+    def new_create_task(self, order: Order) -> Task:
         kind = BusinessType(order.kind.value)
-        task = self._engine.create_task(TaskType.CREATE, kind, _route(order), order_no=order.order_no)
-        return _ref(task)
+        # Runs at once; if that invoke is lost, the task is due and the sweeper runs it within minutes.
+        return self._engine.new_task(
+            TaskType.CREATE, kind, _route(order), order_no=order.order_no, run_now=True
+        )
 
-    def run_now(self, task_id: str) -> None:
-        try:
-            self._invoker.run_async(task_id, Trigger.CREATED)
-        except Exception:
-            # The order is stored and its task scheduled: a failed nudge only delays the first run.
-            logger.exception("First run not requested; the schedule will run it", extra={"task_id": task_id})
+    def create_task_stored(self, task: Task) -> TaskRef:
+        self._engine.task_stored(task)
+        return _ref(task)
 
     def start_cancel_task(self, order: Order, reason: str) -> TaskRef:
         task = self._engine.create_task(

@@ -1,16 +1,17 @@
 """What the order flows need from outside the orders package; adapters implement these."""
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from proxyhub.config.ports import OrderRouting
 from proxyhub.events import DomainEvents
 from proxyhub.models.config import ChannelMapping, Customer, ProxySystemRecord, Sku, WarehouseMapping
 from proxyhub.models.inventory import LedgerBatch, StockDelta
 from proxyhub.models.orders import Order, OrderKind, OrderStatus, OrderSummary, StoredOrder, TaskRef
 from proxyhub.models.pages import Page
-from proxyhub.models.tasks import Trigger
+from proxyhub.models.tasks import Task, Trigger
 from proxyhub.proxy.ports import Label
 from proxyhub.request_log import RequestLogSink
 
@@ -45,8 +46,9 @@ class OrderStore(Protocol):
 
     def find(self, kind: OrderKind, order_no: str) -> StoredOrder | None: ...
 
-    def insert(self, order: Order, fingerprint: str) -> StoredOrder | None:
-        """None when an order with this number already exists (nothing is written then)."""
+    def insert_with_task(self, order: Order, fingerprint: str, task: Task) -> StoredOrder | None:
+        """Stores a new order and its first task in one write; None when an order with this number
+        already exists (nothing is written then)."""
         ...
 
     def save(self, stored: StoredOrder, order: Order, fingerprint: str | None = None) -> StoredOrder:
@@ -94,16 +96,23 @@ class OrderConfig(Protocol):
 
     def find_customer(self, code: str) -> Customer | None: ...
 
+    def order_routing(
+        self, gwms_warehouse_code: str, gskus: Iterable[str], gwms_channel_code: str | None = None
+    ) -> OrderRouting:
+        """The mapping, proxy system, GSKU master data and channel mapping of a new order, together."""
+        ...
+
 
 class OrderTasks(Protocol):
     """The task engine as the order flows use it."""
 
-    def start_create_task(self, order: Order) -> TaskRef:
-        """A create task that first runs when `run_now` asks, or at its first polling time."""
+    def new_create_task(self, order: Order) -> Task:
+        """The order's create task, not stored yet: `OrderStore.insert_with_task` stores it with the
+        order; `create_task_stored` then starts it."""
         ...
 
-    def run_now(self, task_id: str) -> None:
-        """Asks for a run soon, without waiting for it."""
+    def create_task_stored(self, task: Task) -> TaskRef:
+        """Starts the stored create task (its first run at once, asynchronously)."""
         ...
 
     def start_cancel_task(self, order: Order, reason: str) -> TaskRef:

@@ -8,9 +8,10 @@ import hashlib
 from datetime import datetime
 
 from proxyhub.clock import Clock
+from proxyhub.config.ports import OrderRouting
 from proxyhub.config.proxy_clients import ProxyClientProvider
 from proxyhub.errors import ConflictError, InvalidInputError, NotFoundError
-from proxyhub.models.config import WarehouseMapping
+from proxyhub.models.config import Sku, WarehouseMapping
 from proxyhub.models.orders import (
     CancelState,
     InboundOrderCreate,
@@ -62,8 +63,9 @@ class OrderService:
         repeat = self._repeat_of(OrderKind.INBOUND, request)
         if repeat is not None:
             return repeat, False
-        mapping = self._mapping_for(request.warehouse_code)
-        self._require_known_gskus(request.items)
+        routing = self._routing_for(request)
+        mapping = self._usable_mapping(routing, request.warehouse_code)
+        self._require_known_gskus(request.items, routing.skus)
         now = self._clock.now()
         order = Order(
             order_no=request.order_no,
@@ -86,9 +88,10 @@ class OrderService:
         repeat = self._repeat_of(OrderKind.OUTBOUND, request)
         if repeat is not None:
             return repeat, False
-        mapping = self._mapping_for(request.warehouse_code)
-        self._require_known_gskus(request.items)
-        proxy_channel = self._proxy_channel(mapping.system_code, request)
+        routing = self._routing_for(request)
+        mapping = self._usable_mapping(routing, request.warehouse_code)
+        self._require_known_gskus(request.items, routing.skus)
+        proxy_channel = self._proxy_channel(mapping.system_code, request, routing)
         now = self._clock.now()
         order = Order(
             order_no=request.order_no,
@@ -118,24 +121,38 @@ class OrderService:
             raise ConflictError(f"Order {request.order_no} already exists with different content")
         return self._with_tasks(stored.order)
 
-    def _mapping_for(self, warehouse_code: str) -> WarehouseMapping:
-        mapping = self._config.find_mapping_for_gwms_warehouse(warehouse_code)
+    def _routing_for(self, request: InboundOrderCreate | OutboundOrderCreate) -> OrderRouting:
+        """The order's configuration in one batched read, rather than a read per item."""
+        channel = request.channel_code if isinstance(request, OutboundOrderCreate) else None
+        return self._config.order_routing(
+            request.warehouse_code, [item.gsku for item in request.items], channel
+        )
+
+    def _usable_mapping(self, routing: OrderRouting, warehouse_code: str) -> WarehouseMapping:
+        mapping = routing.mapping
         if mapping is None:
             raise InvalidInputError(
                 f"Warehouse {warehouse_code} is not mapped to a proxy warehouse", field="warehouse_code"
             )
-        self._clients.usable_system(mapping.system_code)
+        self._clients.require_usable(mapping.system_code, routing.system)
         return mapping
 
-    def _require_known_gskus(self, items: list[OrderLineInput]) -> None:
+    def _require_known_gskus(self, items: list[OrderLineInput], known: dict[str, Sku] | None = None) -> None:
         for index, item in enumerate(items):
-            if self._config.find_sku(item.gsku) is None:
+            found = known.get(item.gsku) if known is not None else self._config.find_sku(item.gsku)
+            if found is None:
                 raise InvalidInputError(f"Unknown GSKU {item.gsku}", field=f"items[{index}].gsku")
 
-    def _proxy_channel(self, system_code: str, request: OutboundOrderCreate) -> str | None:
+    def _proxy_channel(
+        self, system_code: str, request: OutboundOrderCreate, routing: OrderRouting | None = None
+    ) -> str | None:
         if request.channel_code is None:
             return None
-        channel = self._config.find_channel_mapping(system_code, request.channel_code)
+        channel = (
+            routing.channel
+            if routing is not None
+            else self._config.find_channel_mapping(system_code, request.channel_code)
+        )
         if channel is None:
             if request.outbound_type == "drop_shipping":
                 raise InvalidInputError(
@@ -148,22 +165,19 @@ class OrderService:
     def _insert_with_task(
         self, order: Order, request: InboundOrderCreate | OutboundOrderCreate
     ) -> tuple[Order, bool]:
-        stored = self._orders.insert(order, fingerprint(request))
+        # The order and its create task are written together, the task id already on the order: no
+        # run can start before the order names its task, and a failed write leaves neither behind.
+        task = self._tasks.new_create_task(order)
+        order = order.model_copy(update={"create_task_id": task.task_id})
+        stored = self._orders.insert_with_task(order, fingerprint(request), task)
         if stored is None:
             # Another identical push won the race: answer like a repeat.
             repeat = self._repeat_of(order.kind, request)
             if repeat is None:
                 raise ConflictError(f"Order {order.order_no} is being created; try again")
             return repeat, False
-        try:
-            task = self._tasks.start_create_task(order)
-        except Exception:
-            self._orders.delete(order.kind, order.order_no)
-            raise
-        saved = self._orders.save(stored, order.model_copy(update={"create_task_id": task.task_id}))
-        # Only now: a run that started earlier could change the order before its task id is saved.
-        self._tasks.run_now(task.task_id)
-        return self._with_tasks(saved.order), True
+        started = self._tasks.create_task_stored(task)
+        return stored.order.model_copy(update={"tasks": [started]}), True
 
     # ------------------------------------------------------------ read
 
