@@ -699,3 +699,28 @@ def test_every_push_is_in_the_request_log_with_the_signature_masked_by_the_codec
         not in json.dumps(record.request_headers)
         for record in kit.hub.service_log.records
     )
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"sku_id": "OWSP-1 A"}, "sku_id"),
+        ({"sku_id": "OW/1"}, "sku_id"),
+        ({"weight_kg": 1e-200}, "weight_kg"),
+        ({"weight_kg": 1e200}, "weight_kg"),
+    ],
+)
+def test_a_product_push_outside_the_input_policy_is_malformed_and_writes_nothing(
+    kit: PushKit, change: dict[str, Any], field: str
+) -> None:
+    # Given an active connection and a product whose GSKU /v1/skus could not name, or whose weight
+    # DynamoDB could not store (issue 14, findings 1 and 2)
+    kit.connect()
+    product = {"sku_id": "OW-SKU-9", "sku_code": "L9", "name": "Lamp", "owner_code": OWNER} | change
+
+    # When OneWarehouse pushes it
+    reply = kit.send(PushTopic.PRODUCTS, product)
+
+    # Then it is refused naming the field, and no SKU was stored
+    assert reply.status == 400 and reply.body["field"] == field
+    assert kit.hub.config.find_sku(str(product["sku_id"])) is None
