@@ -284,6 +284,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tasks/{task_id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** POST /v1/tasks/{task_id}/resolve */
+        post: operations["resolve_task_v1_tasks__task_id__resolve_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tasks/{task_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** POST /v1/tasks/{task_id}/cancel */
+        post: operations["cancel_task_v1_tasks__task_id__cancel_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tasks/{task_id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /v1/tasks/{task_id}/runs */
+        get: operations["list_task_runs_v1_tasks__task_id__runs_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/proxy-systems/{code}/warehouse-mappings/{proxy_warehouse_code}/inventory-sync": {
         parameters: {
             query?: never;
@@ -312,6 +363,108 @@ export interface paths {
         get: operations["get_inventory_snapshot_v1_tasks__task_id__inventory_snapshot_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tasks/{task_id}/adjustments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /v1/tasks/{task_id}/adjustments */
+        get: operations["get_inventory_adjustments_v1_tasks__task_id__adjustments_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/proxy-systems/{code}/test-connection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** POST /v1/proxy-systems/{code}/test-connection */
+        post: operations["test_proxy_system_connection_v1_proxy_systems__code__test_connection_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/onewarehouse/connections/{environment}/test-connection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** POST /v1/onewarehouse/connections/{environment}/test-connection */
+        post: operations["test_onewarehouse_connection_v1_onewarehouse_connections__environment__test_connection_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exports/tasks/{task_id}/request-logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** POST /v1/exports/tasks/{task_id}/request-logs */
+        post: operations["export_task_request_logs_v1_exports_tasks__task_id__request_logs_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exports/tasks/{task_id}/snapshot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** POST /v1/exports/tasks/{task_id}/snapshot */
+        post: operations["export_inventory_snapshot_v1_exports_tasks__task_id__snapshot_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exports/tasks/{task_id}/adjustments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** POST /v1/exports/tasks/{task_id}/adjustments */
+        post: operations["export_inventory_adjustments_v1_exports_tasks__task_id__adjustments_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -361,7 +514,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** GET /v1/inbound-orders */
+        get: operations["search_inbound_orders_v1_inbound_orders_get"];
         put?: never;
         /** POST /v1/inbound-orders */
         post: operations["create_inbound_order_v1_inbound_orders_post"];
@@ -378,7 +532,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** GET /v1/outbound-orders */
+        get: operations["search_outbound_orders_v1_outbound_orders_get"];
         put?: never;
         /** POST /v1/outbound-orders */
         post: operations["create_outbound_order_v1_outbound_orders_post"];
@@ -450,6 +605,40 @@ export interface paths {
         get: operations["search_request_logs_v1_request_logs_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tasks/sync-now": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** POST /v1/tasks/sync-now */
+        post: operations["sync_tasks_now_v1_tasks_sync_now_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exports/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** POST /v1/exports/tasks */
+        post: operations["export_sync_tasks_v1_exports_tasks_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -539,6 +728,44 @@ export interface components {
             /** Email */
             email: string | null;
         };
+        /** AdjustmentPage */
+        AdjustmentPage: {
+            /** Items */
+            items: components["schemas"]["AdjustmentView"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /**
+         * AdjustmentView
+         * @description One correction of the discrepancy report: the batch, its location, and the stock before and
+         *     after, which is HPK's available + locked.
+         */
+        AdjustmentView: {
+            /** Gwms Warehouse Code */
+            gwms_warehouse_code: string;
+            /** Gsku */
+            gsku: string;
+            /** Inventory Type */
+            inventory_type: string;
+            /** Proxy Inbound No */
+            proxy_inbound_no: string;
+            /** Local Inbound No */
+            local_inbound_no: string;
+            /** Inbound At */
+            inbound_at: string;
+            /** Location */
+            location: string;
+            /** Before */
+            before: number;
+            /** After */
+            after: number;
+            /** Delta */
+            delta: number;
+            /** Available */
+            available: number;
+            /** Locked */
+            locked: number;
+        };
         /** AuditEventView */
         AuditEventView: {
             /** Event Id */
@@ -565,6 +792,24 @@ export interface components {
             items: components["schemas"]["AuditEventView"][];
             /** Next Cursor */
             next_cursor: string | null;
+        };
+        /**
+         * BulkSyncNowRequest
+         * @description Either the tasks by id, or a filter: every task it matches, newest first.
+         */
+        BulkSyncNowRequest: {
+            /** Task Ids */
+            task_ids?: string[] | null;
+            filter?: components["schemas"]["TaskFilterBody"] | null;
+        };
+        /** BulkSyncNowView */
+        BulkSyncNowView: {
+            /** Submitted */
+            submitted: string[];
+            /** Skipped */
+            skipped: components["schemas"]["SkippedView"][];
+            /** Capped */
+            capped: boolean;
         };
         /**
          * BusinessType
@@ -682,6 +927,15 @@ export interface components {
              */
             active: boolean;
         };
+        /** ConnectionTestView */
+        ConnectionTestView: {
+            /** Ok */
+            ok: boolean;
+            /** Message */
+            message: string;
+            /** Request Logs */
+            request_logs: components["schemas"]["TestedRequestView"][];
+        };
         /** Customer */
         Customer: {
             /** Name */
@@ -709,6 +963,25 @@ export interface components {
             account_status: "open" | "closed";
             /** Warehouse Codes */
             warehouse_codes?: string[];
+        };
+        /** EndTaskRequest */
+        EndTaskRequest: {
+            /** Reason */
+            reason: string;
+        };
+        /** ExportView */
+        ExportView: {
+            /**
+             * Url
+             * @description Presigned GET of the CSV, valid until `expires_at` (15 minutes): open it in the browser (a link or window.location), it downloads as `filename`
+             */
+            url: string;
+            /** Filename */
+            filename: string;
+            /** Rows */
+            rows: number;
+            /** Expires At */
+            expires_at: string;
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -871,6 +1144,32 @@ export interface components {
             /** Qty */
             qty: number;
         };
+        /** OrderListItem */
+        OrderListItem: {
+            /** Order No */
+            order_no: string;
+            kind: components["schemas"]["OrderKind"];
+            /** Order Type */
+            order_type: string;
+            status: components["schemas"]["OrderStatus"];
+            /** Warehouse Code */
+            warehouse_code: string;
+            /** Proxy Order No */
+            proxy_order_no: string | null;
+            /** Source */
+            source: string;
+            /** Created At */
+            created_at: string;
+            /** Updated At */
+            updated_at: string;
+        };
+        /** OrderPage */
+        OrderPage: {
+            /** Items */
+            items: components["schemas"]["OrderListItem"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
         /**
          * OrderStatus
          * @enum {string}
@@ -907,6 +1206,11 @@ export interface components {
             reminders: string[];
             /** Approximate */
             approximate: boolean;
+        };
+        /** ProxyConnectionTestRequest */
+        ProxyConnectionTestRequest: {
+            /** Proxy Warehouse Code */
+            proxy_warehouse_code?: string | null;
         };
         /** ProxySystem */
         ProxySystem: {
@@ -1098,6 +1402,39 @@ export interface components {
          * @enum {string}
          */
         Role: "viewer" | "operator" | "admin";
+        /**
+         * RunOutcome
+         * @description How a run (or an operator's ending of a task) came out, as its history entry says.
+         * @enum {string}
+         */
+        RunOutcome: "done" | "not_yet" | "continue" | "deferred" | "failed_transient" | "failed_permanent" | "needs_manual" | "cancelled" | "resolved" | "lease_lost";
+        /** RunPageView */
+        RunPageView: {
+            /** Items */
+            items: components["schemas"]["RunView"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** RunView */
+        RunView: {
+            /** Run Id */
+            run_id: string;
+            trigger: components["schemas"]["Trigger"];
+            /** Actor */
+            actor: string | null;
+            /** Started At */
+            started_at: string;
+            /** Ended At */
+            ended_at: string;
+            outcome: components["schemas"]["RunOutcome"];
+            status: components["schemas"]["TaskStatus"];
+            /** Summary */
+            summary: string | null;
+            /** Error */
+            error: string | null;
+            /** Log Ids */
+            log_ids: string[];
+        };
         /** Shipment */
         Shipment: {
             /** Shipped At */
@@ -1129,6 +1466,13 @@ export interface components {
             inbound_at: string;
             /** Qty */
             qty: number;
+        };
+        /** SkippedView */
+        SkippedView: {
+            /** Task Id */
+            task_id: string;
+            /** Reason */
+            reason: string;
         };
         /** Sku */
         Sku: {
@@ -1275,6 +1619,8 @@ export interface components {
             last_executed_at: string | null;
             /** Next Execution At */
             next_execution_at: string | null;
+            /** Progress */
+            progress?: string | null;
             /** Can Sync Now */
             can_sync_now: boolean;
             /** System Name */
@@ -1285,6 +1631,40 @@ export interface components {
             last_sync_now_by: string | null;
             /** Last Sync Now At */
             last_sync_now_at: string | null;
+        };
+        /**
+         * TaskFilterBody
+         * @description The filters of `GET /v1/tasks`, as a body.
+         */
+        TaskFilterBody: {
+            /** Status */
+            status?: components["schemas"]["TaskStatus"][];
+            business_type?: components["schemas"]["BusinessType"] | null;
+            task_type?: components["schemas"]["TaskType"] | null;
+            /** Warehouse Code */
+            warehouse_code?: string | null;
+            /**
+             * Created From
+             * @description ISO 8601 time or date
+             */
+            created_from?: string | null;
+            /**
+             * Created To
+             * @description ISO 8601 time or date
+             */
+            created_to?: string | null;
+            /** Order No */
+            order_no?: string | null;
+            /**
+             * Overdue
+             * @default false
+             */
+            overdue: boolean;
+            /**
+             * Updated From
+             * @description ISO 8601 time or date
+             */
+            updated_from?: string | null;
         };
         /** TaskPageView */
         TaskPageView: {
@@ -1345,8 +1725,34 @@ export interface components {
             last_executed_at: string | null;
             /** Next Execution At */
             next_execution_at: string | null;
+            /** Progress */
+            progress?: string | null;
             /** Can Sync Now */
             can_sync_now: boolean;
+        };
+        /**
+         * TestedRequestView
+         * @description One exchange of the test, as the request log keeps it (secrets redacted).
+         */
+        TestedRequestView: {
+            /** Log Id */
+            log_id: string | null;
+            /** Api Name */
+            api_name: string;
+            /** Method */
+            method: string;
+            /** Url */
+            url: string;
+            /** Request Body */
+            request_body: string;
+            /** Response Status */
+            response_status: number | null;
+            /** Response Body */
+            response_body: string;
+            /** Duration Ms */
+            duration_ms: number;
+            /** Error */
+            error: string | null;
         };
         /** Transfer */
         Transfer: {
@@ -1355,6 +1761,12 @@ export interface components {
             /** Fba Shipment Id */
             fba_shipment_id?: string | null;
         };
+        /**
+         * Trigger
+         * @description What asked for a run; recorded in logs and deciding whether a manual task may run.
+         * @enum {string}
+         */
+        Trigger: "schedule" | "sweeper" | "sync_now" | "state_machine" | "callback" | "created" | "direct" | "continuation" | "bulk_sync_now" | "resolve" | "cancel";
         /** ValidationError */
         ValidationError: {
             /** Location */
@@ -2137,6 +2549,8 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
             };
             header?: never;
             path: {
@@ -2152,9 +2566,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: components["schemas"]["RequestLogView"][];
-                    };
+                    "application/json": components["schemas"]["RequestLogPageView"];
                 };
             };
             /** @description Validation Error */
@@ -2186,6 +2598,111 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MessageView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    resolve_task_v1_tasks__task_id__resolve_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EndTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    cancel_task_v1_tasks__task_id__cancel_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EndTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_task_runs_v1_tasks__task_id__runs_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunPageView"];
                 };
             };
             /** @description Validation Error */
@@ -2253,6 +2770,200 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SnapshotPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_inventory_adjustments_v1_tasks__task_id__adjustments_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdjustmentPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    test_proxy_system_connection_v1_proxy_systems__code__test_connection_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ProxyConnectionTestRequest"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionTestView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    test_onewarehouse_connection_v1_onewarehouse_connections__environment__test_connection_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                environment: "sandbox" | "production";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionTestView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    export_task_request_logs_v1_exports_tasks__task_id__request_logs_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    export_inventory_snapshot_v1_exports_tasks__task_id__snapshot_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    export_inventory_adjustments_v1_exports_tasks__task_id__adjustments_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportView"];
                 };
             };
             /** @description Validation Error */
@@ -2398,6 +3109,49 @@ export interface operations {
             };
         };
     };
+    search_inbound_orders_v1_inbound_orders_get: {
+        parameters: {
+            query?: {
+                /** @description A status, or several joined by commas: created,pushed */
+                status?: string | null;
+                /** @description GWMS warehouse code */
+                warehouse_code?: string | null;
+                /** @description ISO 8601 time (UTC if no zone) or date */
+                created_from?: string | null;
+                /** @description ISO 8601 time (UTC if no zone) or date */
+                created_to?: string | null;
+                /** @description Where the order came from */
+                source?: ("gwms" | "onewarehouse") | null;
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     create_inbound_order_v1_inbound_orders_post: {
         parameters: {
             query?: never;
@@ -2420,6 +3174,49 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    search_outbound_orders_v1_outbound_orders_get: {
+        parameters: {
+            query?: {
+                /** @description A status, or several joined by commas: created,pushed */
+                status?: string | null;
+                /** @description GWMS warehouse code */
+                warehouse_code?: string | null;
+                /** @description ISO 8601 time (UTC if no zone) or date */
+                created_from?: string | null;
+                /** @description ISO 8601 time (UTC if no zone) or date */
+                created_to?: string | null;
+                /** @description Where the order came from */
+                source?: ("gwms" | "onewarehouse") | null;
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderPage"];
                 };
             };
             /** @description Validation Error */
@@ -2615,6 +3412,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RequestLogPageView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    sync_tasks_now_v1_tasks_sync_now_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkSyncNowRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkSyncNowView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    export_sync_tasks_v1_exports_tasks_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["TaskFilterBody"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportView"];
                 };
             };
             /** @description Validation Error */
