@@ -11,6 +11,8 @@ const proxy = { '/v1': apiTarget, '/console/config.json': apiTarget };
 export default defineConfig({
   base: '/console/',
   plugins: [react()],
+  // amazon-cognito-identity-js brings the `buffer` package, written for Node's `global`.
+  define: { global: 'globalThis' },
   // One vendor chunk (antd is most of it), cached after an operator's first visit; no need to warn.
   build: { outDir: 'dist', chunkSizeWarningLimit: 1600 },
   server: { proxy },

@@ -1,4 +1,5 @@
 import { Navigate, Route, Routes } from 'react-router';
+import { AuditPage } from './audit/AuditPage';
 import { RequireSignIn, SignInRedirect } from './auth/RequireSignIn';
 import { SignInPage } from './auth/SignInPage';
 import { ConsoleLayout } from './layout/ConsoleLayout';
@@ -28,6 +29,7 @@ export function ConsoleRoutes() {
           <Route path="proxy-systems" element={<ProxySystemsPage />} />
           <Route path="proxy-systems/:code" element={<ProxySystemsPage />} />
           <Route path="logs" element={<LogsPage />} />
+          <Route path="audit" element={<AuditPage />} />
           <Route path="onewarehouse" element={<Navigate to="/onewarehouse/sandbox" replace />} />
           <Route path="onewarehouse/:environment" element={<OneWarehousePage />} />
           <Route path="*" element={<NotFoundPage />} />

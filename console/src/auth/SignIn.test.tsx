@@ -143,14 +143,15 @@ describe('Session', () => {
     expect(await screen.findByLabelText('Email')).toBeInTheDocument();
   });
 
-  it('signs out of the pool on Sign out and goes to sign-in', async () => {
+  it('signs out of the pool on Sign out, revoking the session, and goes to sign-in', async () => {
     renderConsole({ api: tasksApi() });
+    await screen.findByText('IN-1');
 
     await userEvent.click(await screen.findByRole('button', { name: 'Sign out' }));
 
     await waitFor(() => expect(location()).toHaveTextContent(/^\/sign-in$/));
-    await waitFor(() => expect(cognito.signOuts).toBe(1));
     expect(window.sessionStorage.length).toBe(0);
+    await waitFor(() => expect(cognito.revocations).toBe(1));
     expect(screen.getByRole('button', { name: 'Sign in' })).toBeInTheDocument();
   });
 });

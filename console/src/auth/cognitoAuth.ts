@@ -8,7 +8,12 @@ import {
 import type { Auth, SignInResult } from './auth';
 import type { AuthConfig } from './authConfig';
 
-const REVOKE_TIMEOUT_MS = 3000;
+declare module 'amazon-cognito-identity-js' {
+  interface CognitoUser {
+    /** In the library (what signOut(callback) calls before clearing the storage), not in its typings. */
+    revokeTokens(callback: (error?: Error) => void): void;
+  }
+}
 
 /**
  * Auth on a Cognito user pool through amazon-cognito-identity-js: SRP (or the plain password flow
@@ -25,6 +30,8 @@ export function createCognitoAuth(config: AuthConfig, storage: Storage = window.
   const listeners = new Set<() => void>();
   // Calls made together while the token is being refreshed wait for one refresh.
   let pendingToken: Promise<string | null> | null = null;
+  // The user object holding the session in memory, so Sign out can revoke it after the tab forgot it.
+  let sessionHolder: CognitoUser | null = null;
 
   const clearSession = () => pool.getCurrentUser()?.signOut();
 
@@ -38,6 +45,7 @@ export function createCognitoAuth(config: AuthConfig, storage: Storage = window.
           clearSession();
           return resolve(null);
         }
+        sessionHolder = user;
         resolve(session.getIdToken().getJwtToken());
       });
     });
@@ -51,7 +59,10 @@ export function createCognitoAuth(config: AuthConfig, storage: Storage = window.
           ),
         );
       start({
-        onSuccess: () => resolve({ status: 'signedIn' }),
+        onSuccess: () => {
+          sessionHolder = user;
+          resolve({ status: 'signedIn' });
+        },
         onFailure: (error: unknown) => reject(cognitoError(error)),
         newPasswordRequired: () =>
           resolve({
@@ -80,6 +91,7 @@ export function createCognitoAuth(config: AuthConfig, storage: Storage = window.
     },
 
     signIn(email, password) {
+      sessionHolder = null;
       clearSession();
       const user = new CognitoUser({ Username: email.trim(), Pool: pool, Storage: storage });
       user.setAuthenticationFlowType(config.authFlow);
@@ -88,17 +100,17 @@ export function createCognitoAuth(config: AuthConfig, storage: Storage = window.
     },
 
     async signOut() {
-      const user = pool.getCurrentUser();
-      if (!user) return;
-      // Revokes the refresh token where Cognito allows it; the tokens on this tab are dropped either way.
-      await Promise.race([
-        new Promise<void>((resolve) => user.signOut(() => resolve())),
-        new Promise<void>((resolve) => setTimeout(resolve, REVOKE_TIMEOUT_MS)),
-      ]);
-      user.signOut();
+      const holder = sessionHolder;
+      sessionHolder = null;
+      // The tab forgets the session at once. The library's signOut(callback) would also revoke, but it
+      // clears the storage only once Cognito answers, which could sign out whoever signed in meanwhile.
+      clearSession();
+      // Revoking the refresh token is best effort (moto, locally, does not implement it).
+      holder?.revokeTokens(() => {});
     },
 
     requireSignIn() {
+      sessionHolder = null;
       clearSession();
       for (const listener of listeners) listener();
     },

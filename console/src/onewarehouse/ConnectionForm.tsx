@@ -4,6 +4,8 @@ import { useState } from 'react';
 import { useApiClient } from '../api/client';
 import { unwrap } from '../api/errors';
 import type { Connection, ConnectionInput, Environment } from '../api/types';
+import { GUARDS, usePermission } from '../auth/me';
+import { PermittedButton } from '../auth/PermittedButton';
 import { showApiErrorsOnForm } from '../components/formErrors';
 import { type KeyValueRow, KeyValueListInput } from './KeyValueListInput';
 import { toMap, toRows } from './keyValueRows';
@@ -82,12 +84,15 @@ export function ConnectionForm({ environment, connection, onCancel }: Connection
     },
     onError: (error) => setRefusal(showApiErrorsOnForm(form, FIELD_NAMES, error)),
   });
+  // A role that may not change the connection sees it read-only.
+  const permission = usePermission(GUARDS.connections);
   const secretRules = creating ? [{ required: true, message: 'Required for a new connection' }] : [];
 
   return (
     <Form<FormValues>
       form={form}
       layout="vertical"
+      disabled={!permission.allowed}
       initialValues={toFormValues(connection)}
       onFinish={(values) => {
         setRefusal(null);
@@ -175,9 +180,9 @@ export function ConnectionForm({ environment, connection, onCancel }: Connection
         <Switch />
       </Form.Item>
       <Space>
-        <Button type="primary" htmlType="submit" loading={save.isPending}>
+        <PermittedButton guard={GUARDS.connections} type="primary" htmlType="submit" loading={save.isPending}>
           Save
-        </Button>
+        </PermittedButton>
         {onCancel && <Button onClick={onCancel}>Cancel</Button>}
       </Space>
     </Form>

@@ -1,7 +1,9 @@
-import { Button, Card, Col, Descriptions, Empty, Row, Space, Spin, Tabs, Tag } from 'antd';
+import { Card, Col, Descriptions, Empty, Row, Space, Spin, Tabs, Tag } from 'antd';
 import { useState } from 'react';
 import { Navigate, useNavigate, useParams } from 'react-router';
 import type { Environment } from '../api/types';
+import { GUARDS } from '../auth/me';
+import { PermittedButton } from '../auth/PermittedButton';
 import { DateTime } from '../components/DateTime';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { PageHeader } from '../layout/PageHeader';
@@ -53,9 +55,9 @@ function ConnectionPanel({ environment }: { environment: Environment }) {
   if (connection.data === null && !configuring) {
     return (
       <Empty description={`The OneWarehouse ${environment} connection is not configured.`}>
-        <Button type="primary" onClick={() => setConfiguring(true)}>
+        <PermittedButton guard={GUARDS.connections} type="primary" onClick={() => setConfiguring(true)}>
           Configure
-        </Button>
+        </PermittedButton>
       </Empty>
     );
   }

@@ -1,11 +1,13 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Button, Empty, Form, Input, Space, Table } from 'antd';
+import { Empty, Form, Input, Space, Table } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useApiClient } from '../api/client';
 import { unwrap } from '../api/errors';
 import type { ChannelMapping } from '../api/types';
+import { GUARDS } from '../auth/me';
+import { PermittedButton } from '../auth/PermittedButton';
 import { ApiFormModal } from '../components/ApiFormModal';
 import { DateTime } from '../components/DateTime';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -30,12 +32,23 @@ export function ChannelMappingsTab({ systemCode }: { systemCode: string }) {
       width: 160,
       render: (_, mapping) => (
         <Space size={0}>
-          <Button type="link" size="small" onClick={() => setEditing({ mapping })}>
+          <PermittedButton
+            guard={GUARDS.channelMappings}
+            type="link"
+            size="small"
+            onClick={() => setEditing({ mapping })}
+          >
             Edit
-          </Button>
-          <Button type="link" size="small" danger onClick={() => confirmDelete(mapping.gwms_channel_code)}>
+          </PermittedButton>
+          <PermittedButton
+            guard={GUARDS.channelMappings}
+            type="link"
+            size="small"
+            danger
+            onClick={() => confirmDelete(mapping.gwms_channel_code)}
+          >
             Delete
-          </Button>
+          </PermittedButton>
         </Space>
       ),
     },
@@ -43,9 +56,13 @@ export function ChannelMappingsTab({ systemCode }: { systemCode: string }) {
 
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
-      <Button icon={<PlusOutlined aria-hidden />} onClick={() => setEditing({})}>
+      <PermittedButton
+        guard={GUARDS.channelMappings}
+        icon={<PlusOutlined aria-hidden />}
+        onClick={() => setEditing({})}
+      >
         Add channel mapping
-      </Button>
+      </PermittedButton>
       {mappings.error && <ErrorAlert error={mappings.error} />}
       <Table<ChannelMapping>
         rowKey="gwms_channel_code"

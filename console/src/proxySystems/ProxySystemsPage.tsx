@@ -1,11 +1,13 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { Button, Card, Empty, Space, Table, Tag, Typography } from 'antd';
+import { Card, Empty, Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { useApiClient } from '../api/client';
 import { unwrap } from '../api/errors';
 import type { ProxySystem } from '../api/types';
+import { GUARDS } from '../auth/me';
+import { PermittedButton } from '../auth/PermittedButton';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { useConfirmedAction } from '../components/useConfirmedAction';
 import { PageHeader } from '../layout/PageHeader';
@@ -52,12 +54,23 @@ export function ProxySystemsPage() {
       render: (_, system) => (
         // Row clicks open the system; the buttons act on it instead.
         <Space size={0} onClick={(event) => event.stopPropagation()}>
-          <Button type="link" size="small" onClick={() => setEditing({ system })}>
+          <PermittedButton
+            guard={GUARDS.proxySystems}
+            type="link"
+            size="small"
+            onClick={() => setEditing({ system })}
+          >
             Edit
-          </Button>
-          <Button type="link" size="small" danger onClick={() => confirmDelete(system.code)}>
+          </PermittedButton>
+          <PermittedButton
+            guard={GUARDS.proxySystems}
+            type="link"
+            size="small"
+            danger
+            onClick={() => confirmDelete(system.code)}
+          >
             Delete
-          </Button>
+          </PermittedButton>
         </Space>
       ),
     },
@@ -68,9 +81,14 @@ export function ProxySystemsPage() {
       <PageHeader
         title="Proxy Warehouse System"
         extra={
-          <Button type="primary" icon={<PlusOutlined aria-hidden />} onClick={() => setEditing({})}>
+          <PermittedButton
+            guard={GUARDS.proxySystems}
+            type="primary"
+            icon={<PlusOutlined aria-hidden />}
+            onClick={() => setEditing({})}
+          >
             Add
-          </Button>
+          </PermittedButton>
         }
       />
       <Card size="small">

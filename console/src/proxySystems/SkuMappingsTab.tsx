@@ -1,10 +1,12 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Empty, Select, Space, Table, Tag, Typography } from 'antd';
+import { App, Empty, Select, Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useSearchParams } from 'react-router';
 import { useApiClient } from '../api/client';
 import { errorMessage, unwrap } from '../api/errors';
 import type { SkuMapping, SkuSyncStatus } from '../api/types';
+import { GUARDS } from '../auth/me';
+import { PermittedButton } from '../auth/PermittedButton';
 import { DateTime } from '../components/DateTime';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { optionsOf } from '../components/options';
@@ -49,14 +51,15 @@ export function SkuMappingsTab({ systemCode }: { systemCode: string }) {
       key: 'actions',
       width: 100,
       render: (_, mapping) => (
-        <Button
+        <PermittedButton
+          guard={GUARDS.resync}
           type="link"
           size="small"
           loading={resync.isPending && resync.variables === mapping.gsku}
           onClick={() => resync.mutate(mapping.gsku)}
         >
           Resync
-        </Button>
+        </PermittedButton>
       ),
     },
   ];

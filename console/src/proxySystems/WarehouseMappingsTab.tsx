@@ -1,11 +1,13 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { Alert, Button, Empty, Space, Table, Tag, Tooltip } from 'antd';
+import { Alert, Button, Empty, Space, Table, Tag } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useApiClient } from '../api/client';
 import { unwrap } from '../api/errors';
 import type { WarehouseMapping } from '../api/types';
+import { GUARDS, usePermission } from '../auth/me';
+import { DisabledReason, PermittedButton } from '../auth/PermittedButton';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { useConfirmedAction } from '../components/useConfirmedAction';
 import { taskKeys } from '../tasks/taskQueries';
@@ -53,12 +55,23 @@ export function WarehouseMappingsTab({ systemCode }: { systemCode: string }) {
             mapping={mapping}
             onSync={() => confirmSyncInventory(mapping.proxy_warehouse_code)}
           />
-          <Button type="link" size="small" onClick={() => setEditing({ mapping })}>
+          <PermittedButton
+            guard={GUARDS.warehouseMappings}
+            type="link"
+            size="small"
+            onClick={() => setEditing({ mapping })}
+          >
             Edit
-          </Button>
-          <Button type="link" size="small" danger onClick={() => confirmDelete(mapping.proxy_warehouse_code)}>
+          </PermittedButton>
+          <PermittedButton
+            guard={GUARDS.warehouseMappings}
+            type="link"
+            size="small"
+            danger
+            onClick={() => confirmDelete(mapping.proxy_warehouse_code)}
+          >
             Delete
-          </Button>
+          </PermittedButton>
         </Space>
       ),
     },
@@ -66,9 +79,13 @@ export function WarehouseMappingsTab({ systemCode }: { systemCode: string }) {
 
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
-      <Button icon={<PlusOutlined aria-hidden />} onClick={() => setEditing({})}>
+      <PermittedButton
+        guard={GUARDS.warehouseMappings}
+        icon={<PlusOutlined aria-hidden />}
+        onClick={() => setEditing({})}
+      >
         Add warehouse mapping
-      </Button>
+      </PermittedButton>
       {mappings.error && <ErrorAlert error={mappings.error} />}
       {incomplete.length > 0 && (
         <Alert
@@ -113,19 +130,23 @@ export function WarehouseMappingsTab({ systemCode }: { systemCode: string }) {
   );
 }
 
-/** Disabled, with the reason on hover, while a dedicated location is missing (HPK guide §1.2). */
+/**
+ * Disabled, with the reason on hover, for a role without Sync Inventory, or while a dedicated location is
+ * missing (HPK guide §1.2).
+ */
 export function SyncInventoryButton({ mapping, onSync }: { mapping: WarehouseMapping; onSync: () => void }) {
-  const button = (
-    <Button type="link" size="small" disabled={!mapping.complete} onClick={onSync}>
-      Sync Inventory
-    </Button>
-  );
-  if (mapping.complete) return button;
-  // The hover reaches the tooltip through a wrapper, as a disabled button's own handlers never run.
+  const permission = usePermission(GUARDS.syncInventory);
+  const reason = !permission.allowed
+    ? permission.reason
+    : !mapping.complete
+      ? `Inventory sync cannot be triggered: ${missingLocationTexts(mapping).join('; ')}`
+      : undefined;
   return (
-    <Tooltip title={`Inventory sync cannot be triggered: ${missingLocationTexts(mapping).join('; ')}`}>
-      <span className="disabled-action">{button}</span>
-    </Tooltip>
+    <DisabledReason reason={reason}>
+      <Button type="link" size="small" disabled={Boolean(reason)} onClick={onSync}>
+        Sync Inventory
+      </Button>
+    </DisabledReason>
   );
 }
 

@@ -86,6 +86,29 @@ describe('Task details dialog', () => {
     ).toEqual(['Task Details']);
   });
 
+  it('names who last pressed Sync Now, and when', async () => {
+    const task = aTaskDetail({
+      task_id: 'T-1001',
+      last_sync_now_by: 'operator@example.com',
+      last_sync_now_at: '2026-06-04T10:15:00.000000Z',
+    });
+    renderConsole({ api: detailsApi(task), path: '/tasks/T-1001' });
+
+    const dialog = await screen.findByRole('dialog');
+    const label = await within(dialog).findByText('Last Sync Now');
+    // 10:15 UTC in Asia/Shanghai.
+    expect(label.closest('th')?.nextElementSibling).toHaveTextContent(
+      'operator@example.com at 2026-06-04 18:15:00',
+    );
+  });
+
+  it('shows a dash when nobody has pressed Sync Now', async () => {
+    renderConsole({ api: detailsApi(aTaskDetail({ task_id: 'T-1001' })), path: '/tasks/T-1001' });
+
+    const label = await within(await screen.findByRole('dialog')).findByText('Last Sync Now');
+    expect(label.closest('th')?.nextElementSibling).toHaveTextContent(/^—$/);
+  });
+
   it('shows Request Logs only when the task has some, each row expanding to request and response', async () => {
     renderConsole({ api: detailsApi(aTaskDetail(), [aLog]), path: '/tasks/T-1001' });
 

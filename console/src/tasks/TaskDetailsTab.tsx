@@ -1,6 +1,8 @@
 import { CheckOutlined, LinkOutlined } from '@ant-design/icons';
-import { Button, Descriptions, Space, Typography } from 'antd';
+import { Descriptions, Space, Typography } from 'antd';
 import type { TaskDetail } from '../api/types';
+import { GUARDS } from '../auth/me';
+import { PermittedButton } from '../auth/PermittedButton';
 import { DateTime } from '../components/DateTime';
 import { BUSINESS_TYPE_LABELS, TASK_TYPE_LABELS } from './taskLabels';
 import { TaskStatusTag } from './TaskStatusTag';
@@ -31,9 +33,9 @@ export function TaskDetailsTab({ task, link, onSyncNow }: TaskDetailsTabProps) {
           }}
         />
         {task.can_sync_now && (
-          <Button type="primary" onClick={() => onSyncNow(task.task_id)}>
+          <PermittedButton guard={GUARDS.syncNow} type="primary" onClick={() => onSyncNow(task.task_id)}>
             Sync Now
-          </Button>
+          </PermittedButton>
         )}
       </Space>
       <Descriptions bordered size="small" column={{ xs: 1, sm: 1, md: 2, lg: 2, xl: 2, xxl: 2 }}>
@@ -84,6 +86,21 @@ export function TaskDetailsTab({ task, link, onSyncNow }: TaskDetailsTabProps) {
         </Descriptions.Item>
         <Descriptions.Item label="Created time">
           <DateTime value={task.created_at} />
+        </Descriptions.Item>
+        <Descriptions.Item label="Last Sync Now" span="filled">
+          {task.last_sync_now_by ? (
+            <span>
+              {task.last_sync_now_by}
+              {task.last_sync_now_at && (
+                <>
+                  {' at '}
+                  <DateTime value={task.last_sync_now_at} />
+                </>
+              )}
+            </span>
+          ) : (
+            <Typography.Text type="secondary">—</Typography.Text>
+          )}
         </Descriptions.Item>
         <Descriptions.Item label="Execution result" span="filled">
           {task.execution_summary ?? <Typography.Text type="secondary">—</Typography.Text>}

@@ -1,7 +1,9 @@
-import { Button, Empty, Table } from 'antd';
+import { Empty, Table } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import type { To } from 'react-router';
 import type { Task } from '../api/types';
+import { GUARDS } from '../auth/me';
+import { PermittedButton } from '../auth/PermittedButton';
 import { ExecutionSummaryCell, OrderNoCell, RouteInfoCell, TimeCell, TypeCell } from './TaskCells';
 import { TaskStatusTag } from './TaskStatusTag';
 
@@ -45,9 +47,14 @@ export function TaskTable({ tasks, loading, detailsLink, onSyncNow }: TaskTableP
       fixed: 'right',
       render: (_, task) =>
         task.can_sync_now && (
-          <Button type="link" size="small" onClick={() => onSyncNow(task.task_id)}>
+          <PermittedButton
+            guard={GUARDS.syncNow}
+            type="link"
+            size="small"
+            onClick={() => onSyncNow(task.task_id)}
+          >
             Sync Now
-          </Button>
+          </PermittedButton>
         ),
     },
   ];

@@ -3,7 +3,7 @@ import { createApiClient } from '../api/client';
 import { bearerToken } from '../auth/bearerToken';
 import { createCognitoAuth } from '../auth/cognitoAuth';
 import { TEST_AUTH_CONFIG } from './auth';
-import { anAdmin } from './fixtures';
+import { anAdmin, aViewer } from './fixtures';
 
 export interface FakeReply {
   status?: number;
@@ -25,10 +25,14 @@ type Handler = FakeReply | ((call: RecordedCall, pathParams: Record<string, stri
  * A fake API at the network edge: openapi-fetch gets a `fetch` that answers from `routes`
  * (`"GET /v1/tasks/:task_id"` → reply) and records every call. Unknown routes answer 404.
  * The client signs its calls with the console's own Cognito auth (on the fake pool of fakeCognito.ts);
- * `GET /v1/me` answers an admin unless `routes` says otherwise.
+ * `GET /v1/me` answers for the token's user (viewer@example.com a viewer, anyone else an admin) unless
+ * `routes` says otherwise.
  */
 export function fakeApi(routes: Record<string, Handler>) {
-  routes = { 'GET /v1/me': { body: anAdmin() }, ...routes };
+  routes = {
+    'GET /v1/me': (call) => ({ body: call.authorization?.includes('viewer@') ? aViewer() : anAdmin() }),
+    ...routes,
+  };
   const calls: RecordedCall[] = [];
   const fetch = vi.fn(async (request: Request) => {
     const url = new URL(request.url);

@@ -27,7 +27,7 @@ export const cognito = {
   expired: false,
   refreshFails: false,
   refreshes: 0,
-  signOuts: 0,
+  revocations: 0,
   reset() {
     this.users = new Map([
       ['operator@example.com', { password: 'Local-Pass-1' }],
@@ -38,7 +38,7 @@ export const cognito = {
     this.expired = false;
     this.refreshFails = false;
     this.refreshes = 0;
-    this.signOuts = 0;
+    this.revocations = 0;
   },
 };
 
@@ -110,6 +110,7 @@ export class CognitoUser {
   private readonly pool: CognitoUserPool;
   private readonly storage: Storage;
   private flow = 'USER_SRP_AUTH';
+  private hasSession = false;
 
   constructor(data: { Username: string; Pool: CognitoUserPool; Storage?: Storage }) {
     this.username = data.Username;
@@ -150,37 +151,47 @@ export class CognitoUser {
     });
   }
 
+  /** As the library: a valid stored session answers at once (synchronously), an expired one is refreshed. */
   getSession(callback: (error: Error | null, session: FakeSession | null) => void) {
     const { idToken } = keys(this.pool.getClientId(), this.username);
     const token = this.storage.getItem(idToken);
+    if (!token) return callback(new Error('Local storage is missing an ID Token, Please authenticate'), null);
+    if (!cognito.expired) {
+      this.hasSession = true;
+      return callback(null, new FakeSession(token));
+    }
     setTimeout(() => {
-      if (!token)
-        return callback(new Error('Local storage is missing an ID Token, Please authenticate'), null);
-      if (!cognito.expired) return callback(null, new FakeSession(token));
       cognito.refreshes += 1;
       if (cognito.refreshFails)
         return callback(cognitoError('NotAuthorizedException', 'Refresh Token has expired'), null);
       cognito.expired = false;
       const refreshed = idTokenOf(this.username, cognito.refreshes + 1);
       this.storage.setItem(idToken, refreshed);
+      this.hasSession = true;
       callback(null, new FakeSession(refreshed));
     });
   }
 
-  signOut(callback?: (error?: Error) => void) {
+  /** Local only, as the library's signOut() without a callback. */
+  signOut() {
     const { lastUser, idToken } = keys(this.pool.getClientId(), this.username);
     this.storage.removeItem(idToken);
     this.storage.removeItem(lastUser);
-    if (callback) {
-      cognito.signOuts += 1;
-      setTimeout(() => callback());
-    }
+    this.hasSession = false;
+  }
+
+  /** Revokes the refresh token of the session this object holds in memory. */
+  revokeTokens(callback: (error?: Error) => void) {
+    if (!this.hasSession) return callback(new Error('User is not authenticated'));
+    cognito.revocations += 1;
+    setTimeout(() => callback());
   }
 
   private startSession(callbacks: IAuthenticationCallback) {
     const { lastUser, idToken } = keys(this.pool.getClientId(), this.username);
     this.storage.setItem(lastUser, this.username);
     this.storage.setItem(idToken, idTokenOf(this.username));
+    this.hasSession = true;
     callbacks.onSuccess(new FakeSession(idTokenOf(this.username)) as never);
   }
 }

@@ -1,4 +1,4 @@
-import type { Overview, Task, TaskDetail, WarehouseMapping } from '../api/types';
+import type { AuditEvent, Me, Overview, ProxySystem, Task, TaskDetail, WarehouseMapping } from '../api/types';
 
 export function aTask(overrides: Partial<Task> = {}): Task {
   return {
@@ -25,7 +25,14 @@ export function aTask(overrides: Partial<Task> = {}): Task {
 }
 
 export function aTaskDetail(overrides: Partial<TaskDetail> = {}): TaskDetail {
-  return { ...aTask(), system_name: 'Hipacking LA', system_type: 'HPK', ...overrides };
+  return {
+    ...aTask(),
+    system_name: 'Hipacking LA',
+    system_type: 'HPK',
+    last_sync_now_by: null,
+    last_sync_now_at: null,
+    ...overrides,
+  };
 }
 
 export function anOverview(overrides: Partial<Overview> = {}): Overview {
@@ -86,7 +93,7 @@ export function aWarehouseMapping(overrides: Partial<WarehouseMapping> = {}): Wa
 }
 
 /** GET /v1/me of operator@example.com, in groups operator and admin. */
-export function anAdmin(overrides: Record<string, unknown> = {}) {
+export function anAdmin(overrides: Partial<Me> = {}): Me {
   return {
     subject: '11111111-2222-3333-4444-555555555555',
     email: 'operator@example.com',
@@ -94,6 +101,66 @@ export function anAdmin(overrides: Record<string, unknown> = {}) {
     roles: ['operator', 'admin'],
     role: 'admin',
     can: { sync_now: true, resync: true, inventory_sync: true, bulk_actions: true, configure: true },
+    ...overrides,
+  };
+}
+
+/** GET /v1/me of viewer@example.com, in group viewer: reads everything, changes nothing. */
+export function aViewer(overrides: Partial<Me> = {}): Me {
+  return {
+    subject: '66666666-7777-8888-9999-000000000000',
+    email: 'viewer@example.com',
+    door: 'operator',
+    roles: ['viewer'],
+    role: 'viewer',
+    can: { sync_now: false, resync: false, inventory_sync: false, bulk_actions: false, configure: false },
+    ...overrides,
+  };
+}
+
+/** An operator without admin: Sync Now, Resync and Sync Inventory, but no configuration. */
+export function anOperator(overrides: Partial<Me> = {}): Me {
+  return {
+    ...anAdmin(),
+    email: 'ops@example.com',
+    roles: ['operator'],
+    role: 'operator',
+    can: { sync_now: true, resync: true, inventory_sync: true, bulk_actions: true, configure: false },
+    ...overrides,
+  };
+}
+
+export function anAuditEvent(overrides: Partial<AuditEvent> = {}): AuditEvent {
+  return {
+    event_id: 'E-1',
+    recorded_at: '2026-06-04T10:15:00.000000Z',
+    actor: {
+      door: 'operator',
+      subject: '11111111-2222-3333-4444-555555555555',
+      email: 'operator@example.com',
+    },
+    action: 'run Sync Now',
+    method: 'POST',
+    path: '/v1/tasks/T-1/sync-now',
+    target: 'task T-1',
+    request_id: 'req-9f2',
+    status: 202,
+    ...overrides,
+  };
+}
+
+export function aProxySystem(overrides: Partial<ProxySystem> = {}): ProxySystem {
+  return {
+    code: 'HPK01',
+    name: 'Hipacking LA',
+    system_type: 'HPK',
+    api_endpoint: 'http://test.hipacking.cn',
+    account: 'demo',
+    version: '5',
+    enabled: true,
+    password_set: true,
+    created_at: '2026-06-01T00:00:00.000000Z',
+    updated_at: '2026-06-01T00:00:00.000000Z',
     ...overrides,
   };
 }

@@ -1,5 +1,5 @@
 import '@testing-library/jest-dom/vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach, beforeEach, vi } from 'vitest';
 import { cognito, storeSession } from './fakeCognito';
 
@@ -15,6 +15,9 @@ beforeEach(() => {
 });
 
 afterEach(cleanup);
+
+// Pages wait for GET /v1/me before their own calls; a cold antd render in a busy jsdom can pass 1 s.
+configure({ asyncUtilTimeout: 5000 });
 
 // jsdom lacks the layout APIs antd's responsive grid and tables ask for.
 Object.defineProperty(window, 'matchMedia', {
