@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     manual_handling_queue_url: str = ""
     console_url_parameter: str = ""
     webhook_base_url_parameter: str = ""
+    # The schedule repair leaves a task alone this long after it changed: its run may still be
+    # creating the schedule. The local end-to-end tests set 0.
+    schedule_repair_settle_seconds: int = Field(default=600, ge=0)
 
     # Local runner only: 60 makes a 30-minute poll fire after 30 s. Real time (1) in AWS.
     time_scale: float = 1.0

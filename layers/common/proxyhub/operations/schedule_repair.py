@@ -5,7 +5,7 @@ failed call after a run, a restore of the tables).
 The schedules are listed before the things they belong to, so a schedule created meanwhile is never
 mistaken for missing the wrong way round; each missing one is checked against a fresh read before it
 is recreated. Tasks due within `SWEEPER_LEAD` are left to the sweeper, which runs overdue tasks anyway;
-a task changed within `SETTLE` may still be getting its schedule from the run that changed it.
+a task changed within `settle` (10 minutes) may still be getting its schedule from the run that changed it.
 """
 
 from dataclasses import dataclass, field
@@ -25,7 +25,7 @@ from proxyhub.tasks.ports import TaskScheduler
 TASK_SCHEDULES_REPAIRED_METRIC = "TaskSchedulesRepaired"
 MAPPING_SCHEDULES_REPAIRED_METRIC = "MappingSchedulesRepaired"
 SWEEPER_LEAD = timedelta(minutes=5)
-SETTLE = timedelta(minutes=10)
+DEFAULT_SETTLE = timedelta(minutes=10)
 SCHEDULED_STATUSES = frozenset({TaskStatus.PENDING, TaskStatus.WAITING})
 
 
@@ -53,6 +53,7 @@ class ScheduleRepair:
         mapping_schedules: MappingSchedules,
         policy: TaskPolicy,
         clock: Clock,
+        settle: timedelta = DEFAULT_SETTLE,
     ) -> None:
         self._directory = directory
         self._scheduled_tasks = scheduled_tasks
@@ -62,6 +63,7 @@ class ScheduleRepair:
         self._mapping_schedules = mapping_schedules
         self._policy = policy
         self._clock = clock
+        self._settle = settle
 
     def repair(self) -> RepairReport:
         report = RepairReport()
@@ -106,13 +108,12 @@ class ScheduleRepair:
             report.task_schedules_recreated.append(task.task_id)
             _announce_task_repair(task)
 
-    @staticmethod
-    def _needs_schedule(task: Task, now: datetime) -> bool:
+    def _needs_schedule(self, task: Task, now: datetime) -> bool:
         return (
             task.status in SCHEDULED_STATUSES
             and task.next_execution_at is not None
             and task.next_execution_at > now + SWEEPER_LEAD
-            and (task.updated_at is None or task.updated_at <= now - SETTLE)
+            and (task.updated_at is None or task.updated_at <= now - self._settle)
         )
 
 

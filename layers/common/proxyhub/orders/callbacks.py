@@ -16,6 +16,9 @@ from proxyhub.proxy.ports import StatusCallback
 class CallbackResult:
     order_no: str | None
     tasks_triggered: list[str]
+    # The order's route, so the callback's request log is found by system and warehouse too.
+    system_code: str | None = None
+    warehouse_code: str | None = None
 
 
 class StatusCallbackService:
@@ -33,4 +36,10 @@ class StatusCallbackService:
             return CallbackResult(order_no=None, tasks_triggered=[])
         task_ids = self._tasks.run_unfinished_now(stored.order.order_no, Trigger.CALLBACK)
         logger.info("Status callback", extra={"event": callback.event, "order_no": stored.order.order_no})
-        return CallbackResult(order_no=stored.order.order_no, tasks_triggered=task_ids)
+        order = stored.order
+        return CallbackResult(
+            order_no=order.order_no,
+            tasks_triggered=task_ids,
+            system_code=order.system_code,
+            warehouse_code=order.warehouse_code,
+        )

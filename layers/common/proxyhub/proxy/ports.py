@@ -5,7 +5,7 @@ adapter in `proxyhub.adapters` that translates these types to its wire format an
 to the errors below.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -227,6 +227,15 @@ class StatusCallback:
 
 class CallbackSignatureError(Exception):
     """A status callback that is not signed with our callback secret."""
+
+
+class StatusCallbackReader(Protocol):
+    """Verifies and parses a proxy warehouse's status callback (HPK's: `adapters/hpk/callbacks.py`)."""
+
+    def read(self, raw_body: bytes, headers: Mapping[str, str]) -> StatusCallback:
+        """Raises CallbackSignatureError for a bad signature, stale timestamp or replayed nonce, and
+        InvalidInputError for a malformed body."""
+        ...
 
 
 class ProxyWarehouseClient(Protocol):

@@ -1,15 +1,13 @@
-"""`POST /hpk/callbacks`: unauthenticated at the gateway, verified here: HMAC signature, ±300 s timestamp,
-nonce used once."""
+"""`POST /hpk/callbacks`: unauthenticated at the gateway, verified in code (HMAC signature, ±300 s
+timestamp, nonce used once) and recorded on the request log (`proxyhub.orders.callback_intake`)."""
 
-from http import HTTPStatus
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from proxyhub.errors import InvalidInputError
 from proxyhub.input_policy import body_bytes
-from proxyhub.proxy.ports import CallbackSignatureError
+from proxyhub.orders.callback_intake import IncomingCallback
 from proxyhub.wiring import container
 
 router = Router()
@@ -19,18 +17,11 @@ router = Router()
 def receive_hpk_callback() -> Response[dict[str, Any]]:
     event = router.current_event
     # The policy admitted it: JSON, within the size limit, UTF-8 (`proxyhub.strict_resolver`).
-    raw_body = body_bytes(event.body, bool(event.is_base64_encoded))
-    components = container()
-    try:
-        callback = components.hpk_callback_reader.read(raw_body, event.headers)
-    except CallbackSignatureError as error:
-        return _json(HTTPStatus.UNAUTHORIZED, {"message": str(error)})
-    except InvalidInputError as error:
-        return _json(HTTPStatus.UNPROCESSABLE_ENTITY, {"message": error.message, "field": error.field})
-    result = components.status_callbacks.handle(callback)
-    body = {"message": "accepted", "order_no": result.order_no, "tasks_triggered": result.tasks_triggered}
-    return _json(HTTPStatus.ACCEPTED, body)
-
-
-def _json(status: HTTPStatus, body: dict[str, Any]) -> Response[dict[str, Any]]:
-    return Response(status.value, content_types.APPLICATION_JSON, body)
+    callback = IncomingCallback(
+        path=event.path,
+        headers=dict(event.headers),
+        raw_body=body_bytes(event.body, bool(event.is_base64_encoded)),
+        request_id=event.request_context.request_id,
+    )
+    answer = container().hpk_callback_intake.receive(callback)
+    return Response(answer.status, content_types.APPLICATION_JSON, answer.body)

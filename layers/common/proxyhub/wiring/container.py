@@ -6,6 +6,7 @@ instance attribute set before first use replaces it (`proxyhub.wiring.override`)
 """
 
 import threading
+from datetime import timedelta
 from functools import cached_property
 
 from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
@@ -57,6 +58,7 @@ from proxyhub.operations.manual_digest import ManualHandlingDigest
 from proxyhub.operations.ports import PublicAddresses
 from proxyhub.operations.schedule_repair import ScheduleRepair
 from proxyhub.operations.task_gauges import TaskGauges
+from proxyhub.orders.callback_intake import CallbackIntake
 from proxyhub.orders.callbacks import StatusCallbackService
 from proxyhub.orders.cancel_check import CancelCheckExecutor
 from proxyhub.orders.cancellation import OrderCancellation
@@ -367,6 +369,18 @@ class Container:
     def status_callbacks(self) -> StatusCallbackService:
         return StatusCallbackService(self.order_store, self.order_tasks)
 
+    @cached_property
+    def hpk_callback_intake(self) -> CallbackIntake:
+        """HPK's status callbacks, verified and request-logged (system and warehouse from the order)."""
+        return CallbackIntake(
+            self.hpk_callback_reader,
+            self.status_callbacks,
+            self.request_log,
+            source="hpk",
+            api_name="hpk/callbacks",
+            body_limit=self.settings.request_log_body_limit,
+        )
+
     # ------------------------------------------------------------ inventory sync
 
     @cached_property
@@ -460,4 +474,5 @@ class Container:
             mapping_schedules=self.mapping_schedules,
             policy=self.task_policy,
             clock=self.clock,
+            settle=timedelta(seconds=self.settings.schedule_repair_settle_seconds),
         )
