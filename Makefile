@@ -9,7 +9,7 @@ VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .PHONY: venv run test lint typecheck unit integration e2e demo validate build clean bench \
-	console console-types console-check deploy
+	console console-types console-check deploy invite-operator
 CONSOLE_DEPS := console/node_modules/.package-lock.json
 CONSOLE_SOURCES := $(shell find console/src console/public -type f 2>/dev/null) \
 	console/index.html console/vite.config.ts console/package.json $(wildcard console/tsconfig*.json)
@@ -77,11 +77,24 @@ build: venv
 	@if find .aws-sam/build/CommonLayer/python -path '*proxyhub*' \( -name local -o -name simulators -o -name 'proxyhub_dev*' \) | grep .; then \
 		echo "development code found in the built Lambda layer" >&2; exit 1; fi
 
-# ENV names a samconfig.toml environment.
-ENV ?= default
+# ENV names a samconfig.toml environment: dev or prod (README, "Deploying").
+ENV ?= dev
+ifneq ($(filter deploy invite-operator,$(MAKECMDGOALS)),)
+ifeq ($(filter $(ENV),dev prod),)
+$(error ENV must be dev or prod (an environment of samconfig.toml), not "$(ENV)")
+endif
+endif
+
+# Build, deploy the stack, then upload the console and clear its cache.
 deploy: build console
 	$(VENV)/bin/sam deploy --config-env $(ENV)
 	$(VPY) -m proxyhub_dev.deploy_console --config-env $(ENV)
+
+# An operator of the deployed console: Cognito e-mails EMAIL a temporary password (ROLE: viewer,
+# operator or admin; one group, each includes the ones below it).
+invite-operator: venv
+	@if [ -z "$(EMAIL)" ]; then echo "EMAIL=... is required" >&2; exit 1; fi
+	$(VPY) -m proxyhub_dev.operator_users --config-env $(ENV) --email "$(EMAIL)" --role $(or $(ROLE),viewer)
 
 bench: venv
 	$(VPY) bench/inventory_sync.py
