@@ -51,13 +51,14 @@ export function AuditPage() {
     {
       title: 'When',
       dataIndex: 'recorded_at',
-      width: 180,
+      width: 160,
       render: (at: string) => <DateTime value={at} />,
     },
-    { title: 'Who', key: 'actor', width: 280, render: (_, event) => <ActorCell actor={event.actor} /> },
+    { title: 'Who', key: 'actor', width: 240, render: (_, event) => <ActorCell actor={event.actor} /> },
     {
       title: 'Action',
       key: 'action',
+      minWidth: 280,
       render: (_, event) => (
         <div className="cell-lines">
           <span>{event.action}</span>
@@ -67,20 +68,20 @@ export function AuditPage() {
         </div>
       ),
     },
-    { title: 'Target', dataIndex: 'target', width: 220 },
+    { title: 'Target', dataIndex: 'target', width: 180 },
     {
       title: 'Outcome',
       dataIndex: 'status',
-      width: 100,
+      width: 90,
       render: (status: number) => <OutcomeTag status={status} />,
     },
     {
       title: 'Request ID',
       dataIndex: 'request_id',
-      width: 200,
+      width: 160,
       render: (requestId: string | null) =>
         requestId ? (
-          <Typography.Text copyable ellipsis={{ tooltip: requestId }} style={{ maxWidth: 180 }}>
+          <Typography.Text copyable ellipsis={{ tooltip: requestId }} style={{ maxWidth: 140 }}>
             {requestId}
           </Typography.Text>
         ) : (
@@ -137,7 +138,7 @@ export function AuditPage() {
             dataSource={events.data?.items ?? []}
             loading={events.isFetching}
             pagination={false}
-            scroll={{ x: 1100 }}
+            scroll={{ x: 1110 }}
             locale={{ emptyText: <Empty description={NO_AUDIT_EVENTS_TEXT} /> }}
           />
           <CursorPager
