@@ -68,7 +68,9 @@ def test_a_body_that_is_not_utf8_reaches_the_function_base64_encoded(gateway: An
     assert events[0]["isBase64Encoded"] is True
 
 
-@pytest.mark.parametrize(("method", "status"), [("TRACE", 405), ("CONNECT", 405), ("BREW", 405), ("QUERY", 405)])
+@pytest.mark.parametrize(
+    ("method", "status"), [("TRACE", 405), ("CONNECT", 405), ("BREW", 405), ("QUERY", 405)]
+)
 def test_methods_the_gateway_does_not_route_are_answered_in_json(
     gateway: Any, method: str, status: int
 ) -> None:
