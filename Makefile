@@ -9,7 +9,7 @@ VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .PHONY: venv run test lint typecheck unit integration e2e demo validate build clean bench \
-	console console-types console-check deploy invite-operator
+	console console-types console-check deploy invite-operator replay-dlq
 CONSOLE_DEPS := console/node_modules/.package-lock.json
 CONSOLE_SOURCES := $(shell find console/src console/public -type f 2>/dev/null) \
 	console/index.html console/vite.config.ts console/package.json $(wildcard console/tsconfig*.json)
@@ -79,7 +79,7 @@ build: venv
 
 # ENV names a samconfig.toml environment: dev or prod (README, "Deploying").
 ENV ?= dev
-ifneq ($(filter deploy invite-operator,$(MAKECMDGOALS)),)
+ifneq ($(filter deploy invite-operator replay-dlq,$(MAKECMDGOALS)),)
 ifeq ($(filter $(ENV),dev prod),)
 $(error ENV must be dev or prod (an environment of samconfig.toml), not "$(ENV)")
 endif
@@ -95,6 +95,11 @@ deploy: build console
 invite-operator: venv
 	@if [ -z "$(EMAIL)" ]; then echo "EMAIL=... is required" >&2; exit 1; fi
 	$(VPY) -m proxyhub_dev.operator_users --config-env $(ENV) --email "$(EMAIL)" --role $(or $(ROLE),viewer)
+
+# Dead-lettered runs back to their functions (docs/operations.md, "Replaying the dead-letter queue");
+# DRY_RUN=1 lists them and changes nothing.
+replay-dlq: venv
+	$(VPY) -m proxyhub_dev.replay_dlq --config-env $(ENV) $(if $(DRY_RUN),--dry-run)
 
 bench: venv
 	$(VPY) bench/inventory_sync.py
