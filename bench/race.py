@@ -13,7 +13,7 @@ in this process, HPK is the simulator over 127.0.0.1. Counted:
 - runs: how many triggers of a burst got a run (the rest were refused: already running, already
   finished), and the most runs of one task at the same moment, which the lease keeps at 1.
 
-CI runs 20 x 200 (tests/e2e/test_race_and_soak.py); the bench default is 100 x 1,000.
+CI runs 20 x 200 (tests/integration/test_race_and_soak.py); the bench default is 100 x 1,000.
 """
 
 import argparse

@@ -11,7 +11,7 @@ the HPK call returned). Tasks are driven by Sync Now until they finish or need m
 the end one inventory sync reconciles, and the script compares the dedicated-location ledger with
 HPK's inventory (total = available + locked) per SKU and inventory type.
 
-CI runs 50 flows (tests/e2e/test_race_and_soak.py); the bench default is 500.
+CI runs 50 flows (tests/integration/test_race_and_soak.py); the bench default is 500.
 """
 
 import argparse
