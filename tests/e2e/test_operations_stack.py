@@ -168,3 +168,29 @@ def test_schedules_deleted_behind_the_system_s_back_are_recreated_by_the_schedul
     # And the next run finds nothing missing
     again = services.invoker.invoke(REPAIR_FUNCTION, {})
     assert again["mapping_schedules_recreated"] == [] and again["task_schedules_recreated"] == []
+
+
+def test_a_task_going_manual_reaches_the_digest_through_the_rule_and_its_queue(
+    session: DemoSession, services: LocalServices
+) -> None:
+    # Given an inbound for a customer whose account is closed, which HPK completes
+    names = session.names
+    closed = {"name": "Closed Co", "account_status": "closed", "warehouse_codes": [names.warehouse]}
+    session.call("PUT", "/v1/customers/C-OPS-CLOSED", closed)
+    body = {
+        "order_no": "OPS-IN-MANUAL",
+        "inbound_type": "purchase",
+        "warehouse_code": names.warehouse,
+        "customer_code": "C-OPS-CLOSED",
+        "items": [{"gsku": names.gsku("MUG"), "qty": 1}],
+    }
+    task_id = str(session.create_order("inbound", body)["tasks"][0]["task_id"])
+    pushed = session.wait_for_order("inbound", "OPS-IN-MANUAL", "pushed", sync_now=False)
+    session.hpk.complete_inbound(pushed["proxy_order_no"])
+    session.wait_for_task(task_id, "manual")
+
+    # When the digest runs, as its 5-minute schedule runs it
+    result = services.invoker.invoke("ManualHandlingDigestFunction", {})
+
+    # Then the engine's TaskNeedsManualHandling event went through the bus's rule to the digest's queue
+    assert result["sent"] is True and result["tasks"] >= 1
