@@ -1,8 +1,8 @@
 """The operator console in a real browser against the local stack: what an operator does without curl.
 
 The stack serves the built console at /console/ beside the API (`make test` builds it first). Each
-test sets the scene through the API and the HPK simulator, as GWMS and HPK would, then works only
-through the console. Screenshots go to docs/screenshots/, three of which the README shows.
+test sets the scene through the API and the HPK simulator, as GWMS and HPK would, then signs in on the
+console's sign-in page (the local Cognito user pool) and works only through the console. Screenshots go to docs/screenshots/, three of which the README shows.
 """
 
 import io
@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from console_pages import OPERATOR, VIEWER, sign_in
+from playwright.sync_api import BrowserContext, Page, expect
 
 from proxyhub_dev.local.demo import GwmsScenario
 from proxyhub_dev.local.demo_session import DemoNames, DemoSession, DemoTargets, wait_until
@@ -46,10 +47,16 @@ def session(services: LocalServices) -> Iterator[DemoSession]:
 
 
 @pytest.fixture
-def console(page: Page, services: LocalServices) -> Page:
+def page(page: Page, services: LocalServices) -> Page:
+    """Every test starts signed in as operator@example.com (roles operator and admin)."""
     page.set_default_timeout(UI_TIMEOUT_MS)
     expect.set_options(timeout=UI_TIMEOUT_MS)
-    page.goto(services.console_url)
+    return sign_in(page, services.console_url)
+
+
+@pytest.fixture
+def console(page: Page) -> Page:
+    """The signed-in operator on the Sync Tasks page."""
     return page
 
 
@@ -163,7 +170,6 @@ def test_task_details_by_url_show_every_tab_and_no_secret(
     task_id, _ = pushed_inbound(session, "UI-IN-LOGS", names.customer, names.gsku("PLATE"))
 
     # When its link is opened, as pasted into a chat with the warehouse
-    page.set_default_timeout(UI_TIMEOUT_MS)
     page.goto(f"{services.console_url}tasks/{task_id}")
 
     # Then the details dialog shows the task, and Request Logs the exchanges, request beside response
@@ -200,7 +206,6 @@ def test_the_snapshot_tab_of_an_inventory_sync(
     wait_for_status(session, task_id, "success")
 
     # When the operator opens its Proxy Warehouse Inventory tab
-    page.set_default_timeout(UI_TIMEOUT_MS)
     page.goto(f"{services.console_url}tasks/{task_id}")
     dialog = page.get_by_role("dialog")
     dialog.get_by_role("tab", name="Proxy Warehouse Inventory").click()
@@ -227,7 +232,6 @@ def test_sync_inventory_is_refused_on_an_incomplete_mapping(
     session.call("PUT", f"/v1/proxy-systems/{names.system}/warehouse-mappings/HPK-UI-HALF", mapping)
 
     # When the operator opens the system's warehouse mappings
-    page.set_default_timeout(UI_TIMEOUT_MS)
     page.goto(f"{services.console_url}proxy-systems/{names.system}")
     row = page.locator('tr[data-row-key="HPK-UI-HALF"]')
 
@@ -251,7 +255,6 @@ def test_a_failed_sku_is_resynced_once_its_data_is_fixed(
     task_id, _ = pushed_inbound_failing(session, "UI-IN-TEAPOT", "UI-TEAPOT")
 
     # When the operator lists the failed SKUs of the system
-    page.set_default_timeout(UI_TIMEOUT_MS)
     page.goto(f"{services.console_url}proxy-systems/{names.system}?tab=sku&sku_status=failed")
     row = page.locator('tr[data-row-key="UI-TEAPOT"]')
     expect(row).to_contain_text("SKU sync failed: missing spec")
@@ -289,7 +292,6 @@ def test_a_logs_search_by_order_number(session: DemoSession, services: LocalServ
     pushed_inbound(session, "UI-IN-SEARCH", names.customer, names.gsku("MUG"))
 
     # When the operator searches the Logs page by its number
-    page.set_default_timeout(UI_TIMEOUT_MS)
     page.goto(f"{services.console_url}logs")
     page.get_by_label("Order No.").fill("UI-IN-SEARCH")
     page.get_by_role("button", name="Search").click()
@@ -301,3 +303,50 @@ def test_a_logs_search_by_order_number(session: DemoSession, services: LocalServ
     page.get_by_role("button", name="Expand row").first.click()
     expect(page.get_by_text("UI-IN-SEARCH").first).to_be_visible()
     assert DEFAULT_PASSWORD not in page.content()
+
+
+# ---------------------------------------------------------------- roles and the audit trail
+
+
+def test_a_viewer_sees_sync_now_but_may_not_press_it(
+    session: DemoSession, services: LocalServices, context: BrowserContext
+) -> None:
+    # Given a task waiting on HPK
+    names = session.names
+    task_id, _ = pushed_inbound(session, "UI-IN-VIEWER", names.customer, names.gsku("MUG"))
+
+    # When a viewer signs in and finds it
+    viewer = sign_in(context.new_page(), services.console_url, VIEWER)
+    expect(viewer.get_by_role("banner")).to_contain_text("viewer")
+    search_order(viewer, "UI-IN-VIEWER")
+
+    # Then Sync Now is there but disabled, and says why
+    button = task_row(viewer, task_id).get_by_role("button", name="Sync Now")
+    expect(button).to_be_disabled()
+    button.hover(force=True)
+    expect(viewer.get_by_role("tooltip")).to_contain_text("Your role (viewer) cannot run Sync Now")
+
+
+def test_sync_now_is_audited_and_named_in_the_task_details(
+    session: DemoSession, services: LocalServices, console: Page
+) -> None:
+    # Given a task waiting on HPK
+    names = session.names
+    task_id, _ = pushed_inbound(session, "UI-IN-AUDIT", names.customer, names.gsku("PLATE"))
+
+    # When the operator presses Sync Now on it
+    search_order(console, "UI-IN-AUDIT")
+    task_row(console, task_id).get_by_role("button", name="Sync Now").click()
+    console.get_by_role("dialog").get_by_role("button", name="OK").click()
+    expect(console.get_by_text("Execution request submitted")).to_be_visible()
+
+    # Then the Audit page lists it under the operator's name
+    console.goto(f"{services.console_url}audit?actor={OPERATOR}")
+    event = console.locator("tbody tr[data-row-key]").filter(has_text=f"task {task_id}")
+    expect(event).to_contain_text("run Sync Now")
+    expect(event).to_contain_text(OPERATOR)
+    expect(event).to_contain_text("202")
+
+    # And the task's details say who pressed it last
+    console.goto(f"{services.console_url}tasks/{task_id}")
+    expect(console.get_by_role("dialog")).to_contain_text(f"Last Sync Now{OPERATOR}")
