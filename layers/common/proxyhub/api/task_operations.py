@@ -14,6 +14,7 @@ from proxyhub.api.tasks import TaskView, task_filter_of
 from proxyhub.clock import to_iso
 from proxyhub.models.input_rules import Code
 from proxyhub.models.tasks import BusinessType, RunOutcome, TaskRun, TaskStatus, TaskType, Trigger
+from proxyhub.tasks.ports import TaskFilter
 from proxyhub.tasks.sync_tasks import BULK_LIMIT, BulkSubmission
 from proxyhub.wiring import container
 
@@ -37,6 +38,20 @@ class TaskFilterBody(BaseModel):
     order_no: Code | None = None
     overdue: bool = False
     updated_from: TimeText = None
+
+    def task_filter(self, field_prefix: str = "") -> TaskFilter:
+        """The filter `GET /v1/tasks` builds from the same fields; `overdue` is the caller's to apply."""
+        return task_filter_of(
+            ",".join(self.status),
+            self.business_type,
+            self.task_type,
+            self.warehouse_code,
+            self.created_from,
+            self.created_to,
+            order_no=self.order_no,
+            updated_from=self.updated_from,
+            field_prefix=field_prefix,
+        )
 
 
 class BulkSyncNowRequest(BaseModel):
@@ -120,18 +135,7 @@ def sync_tasks_now(data: Annotated[BulkSyncNowRequest, Body()]) -> tuple[BulkSyn
     if data.task_ids is not None:
         return BulkSyncNowView.of(tasks.sync_now_tasks(data.task_ids, actor)), HTTPStatus.ACCEPTED.value
     body = data.filter or TaskFilterBody()
-    task_filter = task_filter_of(
-        ",".join(body.status),
-        body.business_type,
-        body.task_type,
-        body.warehouse_code,
-        body.created_from,
-        body.created_to,
-        order_no=body.order_no,
-        updated_from=body.updated_from,
-        field_prefix="filter.",
-    )
-    submission = tasks.sync_now_matching(task_filter, actor, overdue_only=body.overdue)
+    submission = tasks.sync_now_matching(body.task_filter("filter."), actor, overdue_only=body.overdue)
     return BulkSyncNowView.of(submission), HTTPStatus.ACCEPTED.value
 
 
