@@ -116,8 +116,8 @@ def hub_kit(**settings_overrides: Any) -> HubKit:
     warehouse = FakeProxyWarehouse(clock)
     proxy_factory = FakeProxyClientFactory(warehouse)
     clients = ProxyClientProvider(config, secrets, {"HPK": proxy_factory})
-    orders = InMemoryOrderStore(tasks.store)
-    ledger = InMemoryStockLedger(orders)
+    orders = InMemoryOrderStore(tasks.store, config)
+    ledger = InMemoryStockLedger(orders, config)
     task_lookups = InMemoryTaskLookups(tasks.store)
     cancel_backoff = RecordingCancelBackoff()
     order_tasks = EngineOrderTasks(

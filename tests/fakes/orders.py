@@ -14,11 +14,12 @@ from datetime import datetime
 
 from proxyhub.clock import from_iso, to_iso
 from proxyhub.errors import ConcurrentUpdateError
+from proxyhub.models.config import WarehouseMapping
 from proxyhub.models.inventory import BatchKey, Correction, LedgerBatch, StockDelta
 from proxyhub.models.orders import Order, OrderKind, OrderSummary, StoredOrder
 from proxyhub.models.pages import Page
 from proxyhub.models.tasks import Task
-from proxyhub.orders.ports import OrderFilter
+from proxyhub.orders.ports import CustomerCannotReceiveError, OrderConfig, OrderFilter, ReceivingCustomer
 from proxyhub.proxy.ports import Label
 from proxyhub.request_log import RequestLogSink
 from proxyhub.tasks.ports import TaskStore
@@ -37,17 +38,27 @@ class _OrderRow:
 class InMemoryOrderStore:
     """The `OrderStore` port: conditional insert, version-checked saves, JSON round trip like DynamoDB."""
 
-    def __init__(self, tasks: TaskStore | None = None) -> None:
+    def __init__(self, tasks: TaskStore | None = None, config: OrderConfig | None = None) -> None:
         self._rows: dict[tuple[OrderKind, str], _OrderRow] = {}
         self._lock = threading.RLock()
         # Where an order's first task is stored with it (`insert_with_task`).
         self._tasks = tasks
+        # Where the mapping `find_with_mapping` reads with the order comes from.
+        self._config = config
         # Every successful write, in order: tests assert "nothing was written" with it.
         self.writes: list[tuple[str, str]] = []
 
     def find(self, kind: OrderKind, order_no: str) -> StoredOrder | None:
         row = self._rows.get((kind, order_no))
         return row.stored() if row else None
+
+    def find_with_mapping(
+        self, kind: OrderKind, order_no: str, system_code: str, proxy_warehouse_code: str
+    ) -> tuple[StoredOrder | None, WarehouseMapping | None]:
+        assert self._config is not None, "this order store was built without the configuration"
+        return self.find(kind, order_no), self._config.find_warehouse_mapping(
+            system_code, proxy_warehouse_code
+        )
 
     def insert_with_task(self, order: Order, fingerprint: str, task: Task) -> StoredOrder | None:
         """Like the DynamoDB transaction: the order and its task are both written, or neither."""
@@ -123,6 +134,11 @@ class InMemoryOrderStore:
 
     # ------------------------------------------------------------ test helpers
 
+    def put(self, order: Order, fingerprint: str = "seeded") -> StoredOrder:
+        """Test setup: an order already stored, at version 1."""
+        self._rows[(order.kind, order.order_no)] = _OrderRow(order.model_dump_json(), 1, fingerprint)
+        return self._rows[(order.kind, order.order_no)].stored()
+
     def order(self, kind: OrderKind, order_no: str) -> Order:
         stored = self.find(kind, order_no)
         assert stored is not None, f"no {kind.value} order {order_no}"
@@ -152,8 +168,10 @@ class InMemoryStockLedger:
     when it was applied before nothing else happens either (no order save, no adjustment record).
     """
 
-    def __init__(self, orders: InMemoryOrderStore | None = None) -> None:
+    def __init__(self, orders: InMemoryOrderStore | None = None, config: OrderConfig | None = None) -> None:
         self._orders = orders
+        # Whose customers `receiving_for` checks.
+        self._config = config
         self._batches: dict[tuple[str, str], LedgerBatch] = {}
         self._lock = threading.RLock()
         self.effects: list[str] = []
@@ -163,13 +181,25 @@ class InMemoryStockLedger:
     # ------------------------------------------------------------ StockLedger
 
     def apply_with_order(
-        self, effect_id: str, deltas: Sequence[StockDelta], now: datetime, stored: StoredOrder, changed: Order
+        self,
+        effect_id: str,
+        deltas: Sequence[StockDelta],
+        now: datetime,
+        stored: StoredOrder,
+        changed: Order,
+        *,
+        receiving_for: ReceivingCustomer | None = None,
     ) -> bool:
         assert self._orders is not None, "this ledger was built without the order store"
         with self._lock:
             if effect_id in self.effects:
                 return False
             self._orders.require_version(stored, changed)
+            if receiving_for is not None:
+                assert self._config is not None, "this ledger was built without the configuration"
+                customer = self._config.find_customer(receiving_for.customer_code)
+                if customer is None or not customer.can_receive_at(receiving_for.gwms_warehouse_code):
+                    raise CustomerCannotReceiveError(receiving_for)
             self._add(deltas)
             self._orders.save(stored, changed)
             self.effects.append(effect_id)

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from fakes.tasks import InMemoryTaskStore
 from proxyhub.models.tasks import Task, TaskRun, TaskStatus
+from proxyhub.request_log import RequestLogRecord
 from proxyhub.tasks.ports import OverviewCounts, Page, TaskFilter
 
 
@@ -46,9 +47,17 @@ class InMemoryTaskLookups:
         return self._store.get_many(task_ids)
 
     def transition(
-        self, before: Task, after: Task, *, lease_free_at: datetime | None = None, run: TaskRun | None = None
+        self,
+        before: Task,
+        after: Task,
+        *,
+        lease_free_at: datetime | None = None,
+        run: TaskRun | None = None,
+        request_logs: Sequence[RequestLogRecord] = (),
     ) -> Task | None:
-        return self._store.transition(before, after, lease_free_at=lease_free_at, run=run)
+        return self._store.transition(
+            before, after, lease_free_at=lease_free_at, run=run, request_logs=request_logs
+        )
 
     def add_run(self, run: TaskRun) -> None:
         self._store.add_run(run)

@@ -11,6 +11,7 @@ from fakes.events import RecordingEvents
 from fakes.request_logs import ListRequestLogSink
 from proxyhub.models.pages import Page
 from proxyhub.models.tasks import BusinessType, Route, Task, TaskRun, TaskType, Trigger
+from proxyhub.request_log import RequestLogRecord, RequestLogSink
 from proxyhub.settings import Settings
 from proxyhub.tasks.engine import TaskEngine
 from proxyhub.tasks.executors import ExecutionContext, ExecutorRegistry
@@ -23,10 +24,12 @@ ROUTE = Route(gwms_warehouse_code="GW01", proxy_warehouse_code="HPK-WH1", system
 class InMemoryTaskStore:
     """Same contract as the DynamoDB repository: versioned, lease-aware conditional writes."""
 
-    def __init__(self) -> None:
+    def __init__(self, request_log: RequestLogSink | None = None) -> None:
         self.tasks: dict[str, Task] = {}
         # History entries in the order they were written.
         self.runs: list[TaskRun] = []
+        # Where a run's last request-log records go, written with its result (as the repository does).
+        self.request_log = request_log
         self._lock = threading.Lock()
 
     def save_new(self, task: Task) -> Task:
@@ -43,7 +46,13 @@ class InMemoryTaskStore:
         return {task_id: self.tasks[task_id] for task_id in task_ids if task_id in self.tasks}
 
     def transition(
-        self, before: Task, after: Task, *, lease_free_at: datetime | None = None, run: TaskRun | None = None
+        self,
+        before: Task,
+        after: Task,
+        *,
+        lease_free_at: datetime | None = None,
+        run: TaskRun | None = None,
+        request_logs: Sequence[RequestLogRecord] = (),
     ) -> Task | None:
         with self._lock:
             current = self.tasks[before.task_id]
@@ -55,6 +64,10 @@ class InMemoryTaskStore:
             self.tasks[before.task_id] = stored
             if run is not None:
                 self.runs.append(run)
+            if request_logs:
+                assert self.request_log is not None, "this task store was built without a request log"
+                for entry in request_logs:
+                    self.request_log.record(entry)
             return stored
 
     def add_run(self, run: TaskRun) -> None:
@@ -153,9 +166,9 @@ class EngineKit:
 
 def engine_kit(**settings_overrides: Any) -> EngineKit:
     clock = FakeClock()
-    store, scheduler, invoker = InMemoryTaskStore(), RecordingScheduler(), RecordingInvoker()
-    events = RecordingEvents()
     registry, request_log = ExecutorRegistry(), ListRequestLogSink()
+    store, scheduler, invoker = InMemoryTaskStore(request_log), RecordingScheduler(), RecordingInvoker()
+    events = RecordingEvents()
     settings = Settings(**settings_overrides)
     counter = iter(range(1, 1_000_000))
     engine = TaskEngine(

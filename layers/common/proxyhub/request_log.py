@@ -10,6 +10,7 @@ import json
 import re
 import uuid
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any, Protocol
 
 REDACTED = "***"
@@ -38,6 +39,9 @@ class RequestLogRecord:
     # Given by a caller that needs to name the record later (a task run lists its records); else the
     # store assigns one.
     log_id: str | None = None
+    # When the exchange ended, for a record stored later than that (a task run stores its records
+    # with its result); else the moment the store receives it.
+    recorded_at: datetime | None = None
 
 
 class RequestLogSink(Protocol):

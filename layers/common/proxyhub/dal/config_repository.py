@@ -184,8 +184,16 @@ def _warehouse_pk(system_code: str) -> str:
     return f"SYSTEM#{system_code}#WAREHOUSE"
 
 
+def warehouse_mapping_key(system_code: str, proxy_warehouse_code: str) -> tuple[str, str]:
+    return _warehouse_pk(system_code), proxy_warehouse_code
+
+
 def _channel_pk(system_code: str) -> str:
     return f"SYSTEM#{system_code}#CHANNEL"
+
+
+def customer_key(code: str) -> tuple[str, str]:
+    return f"CUSTOMER#{code}", "PROFILE"
 
 
 def _sku_key(gsku: str) -> tuple[str, str]:

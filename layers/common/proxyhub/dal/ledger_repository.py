@@ -24,12 +24,14 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from proxyhub.clock import from_iso, to_iso
+from proxyhub.dal.config_repository import CustomerItem, customer_key
 from proxyhub.dal.order_repository import order_update, stale_order
 from proxyhub.dal.tables import bound_to, transact_write
 from proxyhub.errors import InvalidInputError
 from proxyhub.models.inventory import BatchKey, Correction, InventoryType, LedgerBatch, StockDelta
 from proxyhub.models.orders import Order, StoredOrder
 from proxyhub.models.pages import Page
+from proxyhub.orders.ports import CustomerCannotReceiveError, ReceivingCustomer
 
 # One item of each transaction is the effect marker (and, in the last chunk, the caller's extra write).
 _CHUNK = 98
@@ -104,18 +106,30 @@ class DynamoStockLedger:
     """The order flows' `StockLedger` and inventory sync's ledger port on the inventory table."""
 
     def apply_with_order(
-        self, effect_id: str, deltas: Sequence[StockDelta], now: datetime, stored: StoredOrder, changed: Order
+        self,
+        effect_id: str,
+        deltas: Sequence[StockDelta],
+        now: datetime,
+        stored: StoredOrder,
+        changed: Order,
+        *,
+        receiving_for: ReceivingCustomer | None = None,
     ) -> bool:
         item, actions, condition = order_update(stored, changed)
 
         def save_order(transaction: TransactWrite) -> None:
             transaction.update(item, actions=actions, condition=condition)
 
+        # The customer is checked in every chunk's transaction: a closed account books nothing.
+        checks = [customer_can_receive(receiving_for)] if receiving_for else []
         try:
-            return _apply(effect_id, deltas, now, save_order)
+            return _apply(effect_id, deltas, now, save_order, checks=checks)
         except TransactWriteError as error:
             if _failed_item(error, -1):
                 raise stale_order(changed.order_no) from error
+            # PynamoDB sends condition checks first, then puts (the marker), then updates.
+            if checks and _failed_item(error, 0):
+                raise CustomerCannotReceiveError(receiving_for) from error
             raise
 
     def apply_corrections(
@@ -186,18 +200,32 @@ class DynamoStockLedger:
         return Page(page, None)
 
 
-def _apply(effect_id: str, deltas: Sequence[StockDelta], now: datetime, extra: ExtraWrite) -> bool:
-    """Applies the deltas once per effect id; False when everything had been applied before."""
-    chunks = [deltas[start : start + _CHUNK] for start in range(0, len(deltas), _CHUNK)] or [[]]
+def _apply(
+    effect_id: str,
+    deltas: Sequence[StockDelta],
+    now: datetime,
+    extra: ExtraWrite,
+    *,
+    checks: Sequence[ExtraWrite] = (),
+) -> bool:
+    """Applies the deltas once per effect id; False when everything had been applied before.
+    `checks` join every chunk's transaction (before the extra write, which joins the last only)."""
+    size = _CHUNK - len(checks)
+    chunks = [deltas[start : start + size] for start in range(0, len(deltas), size)] or [[]]
     applied_any = False
     for index, chunk in enumerate(chunks):
         is_last = index == len(chunks) - 1
-        applied_any |= _apply_chunk(effect_id, index, chunk, now, extra if is_last else None)
+        applied_any |= _apply_chunk(effect_id, index, chunk, now, extra if is_last else None, checks)
     return applied_any
 
 
 def _apply_chunk(
-    effect_id: str, index: int, chunk: Sequence[StockDelta], now: datetime, extra: ExtraWrite | None
+    effect_id: str,
+    index: int,
+    chunk: Sequence[StockDelta],
+    now: datetime,
+    extra: ExtraWrite | None,
+    checks: Sequence[ExtraWrite] = (),
 ) -> bool:
     stamp = to_iso(now)
     marker = EffectMarkerItem(f"EFFECT#{effect_id}", f"{index:04d}", applied_at=stamp)
@@ -206,23 +234,38 @@ def _apply_chunk(
             transaction.save(marker, condition=EffectMarkerItem.pk.does_not_exist())
             for delta in chunk:
                 transaction.update(_batch_item(delta), actions=_add_actions(delta, stamp))
+            for check in checks:
+                check(transaction)
             if extra is not None:
                 # Bandit's B610 is about Django's QuerySet.extra; this is our callback adding items.
                 extra(transaction)  # nosec B610
     except TransactWriteError as error:
-        if _failed_item(error, 0):
+        # PynamoDB sends a transaction's condition checks first, then its puts: the marker follows the checks.
+        if _failed_item(error, len(checks)):
             return False
         raise
     return True
 
 
 def _failed_item(error: TransactWriteError, position: int) -> bool:
-    """Whether the transaction's item at `position` (0: the effect marker, -1: the extra write) failed
-    its condition."""
+    """Whether the transaction's item at `position` failed its condition (the effect marker comes right
+    after any condition checks; -1 is the extra write)."""
     reasons = getattr(error, "cancellation_reasons", None) or []
     return (
         bool(reasons) and reasons[position] is not None and reasons[position].code == "ConditionalCheckFailed"
     )
+
+
+def customer_can_receive(customer: ReceivingCustomer) -> ExtraWrite:
+    """A condition check on the customer's profile, as `Customer.can_receive_at` decides it."""
+    condition = (CustomerItem.account_status == "open") & CustomerItem.warehouse_codes.contains(
+        customer.gwms_warehouse_code
+    )
+
+    def check(transaction: TransactWrite) -> None:
+        transaction.condition_check(CustomerItem, *customer_key(customer.customer_code), condition)
+
+    return check
 
 
 def _batch_item(delta: StockDelta) -> LedgerBatchItem:

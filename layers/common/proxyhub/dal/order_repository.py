@@ -22,10 +22,12 @@ from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
 from proxyhub.clock import from_iso, to_iso
+from proxyhub.dal.config_repository import WarehouseMappingItem, warehouse_mapping_key
 from proxyhub.dal.paging import IndexQuery, read_page
-from proxyhub.dal.tables import bound_to, is_condition_failure, transact_write
+from proxyhub.dal.tables import batch_get_across, bound_to, is_condition_failure, transact_write
 from proxyhub.dal.task_repository import add_new_task
 from proxyhub.errors import ConcurrentUpdateError
+from proxyhub.models.config import WarehouseMapping
 from proxyhub.models.orders import Order, OrderKind, OrderStatus, OrderSummary, StoredOrder
 from proxyhub.models.pages import Page
 from proxyhub.models.tasks import Task
@@ -188,6 +190,20 @@ class DynamoOrderStore:
             return _from_item(OrderItem.get(_pk(kind, order_no), ORDER_SK, consistent_read=True))
         except OrderItem.DoesNotExist:
             return None
+
+    def find_with_mapping(
+        self, kind: OrderKind, order_no: str, system_code: str, proxy_warehouse_code: str
+    ) -> tuple[StoredOrder | None, WarehouseMapping | None]:
+        """One BatchGetItem across the orders and the config table."""
+        mapping_key = warehouse_mapping_key(system_code, proxy_warehouse_code)
+        found = batch_get_across(
+            {OrderItem: [(_pk(kind, order_no), ORDER_SK)], WarehouseMappingItem: [mapping_key]}
+        )
+        orders, mappings = found[OrderItem], found[WarehouseMappingItem]
+        return (
+            _from_item(OrderItem.from_raw_data(orders[0])) if orders else None,
+            WarehouseMappingItem.from_raw_data(mappings[0]).to_domain() if mappings else None,
+        )
 
     def insert_with_task(self, order: Order, fingerprint: str, task: Task) -> StoredOrder | None:
         """The order, its first task and the task's count: one transaction."""

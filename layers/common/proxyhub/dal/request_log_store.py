@@ -126,14 +126,19 @@ class DynamoRequestLogStore:
         self._new_id = new_id
 
     def record(self, entry: RequestLogRecord) -> None:
-        now = self._clock.now()
+        self.item_for(entry).save()
+
+    def item_for(self, entry: RequestLogRecord) -> "RequestLogItem":
+        """The item a record is stored as, for a caller that writes it in a transaction of its own
+        (a task run's last records, with its result)."""
+        now = entry.recorded_at or self._clock.now()
         log_id = entry.log_id or self._new_id()
         sort_key = f"{to_iso(now)}#{log_id}"
 
         def index_key(prefix: str, value: str | None) -> str | None:
             return f"{prefix}#{value}" if value else None
 
-        RequestLogItem(
+        return RequestLogItem(
             f"TASK#{entry.task_id}" if entry.task_id else f"LOG#{log_id}",
             sort_key,
             gsi1pk=index_key("ORDER", entry.order_no),
@@ -163,7 +168,7 @@ class DynamoRequestLogStore:
             order_no=entry.order_no,
             error=entry.error,
             expires_at=now + self._ttl,
-        ).save()
+        )
 
     def for_task(self, task_id: str, limit: int, cursor: str | None = None) -> Page[StoredRequestLog]:
         query = IndexQuery(

@@ -81,6 +81,36 @@ def batch_get_raw(
     return found
 
 
+def batch_get_across(
+    keys: dict[type[Model], Sequence[tuple[str, str]]], *, consistent_read: bool = True
+) -> dict[type[Model], list[dict[str, Any]]]:
+    """Items of several `pk`/`sk` tables in one BatchGetItem (at most 100 keys in all), raw, by the
+    model each table's keys were given for; keys left unprocessed are asked again."""
+    by_table = {model.Meta.table_name: model for model in keys}
+    pending: dict[str, Any] = {
+        model.Meta.table_name: {
+            "Keys": [{"pk": {"S": pk}, "sk": {"S": sk}} for pk, sk in dict.fromkeys(model_keys)],
+            "ConsistentRead": consistent_read,
+        }
+        for model, model_keys in keys.items()
+        if model_keys
+    }
+    found: dict[type[Model], list[dict[str, Any]]] = {model: [] for model in keys}
+    connection = next(iter(keys))._get_connection().connection
+    for attempt in range(_UNPROCESSED_RETRIES + 1):
+        if not pending:
+            break
+        answer = connection.dispatch("BatchGetItem", {"RequestItems": pending})
+        for table, items in answer.get("Responses", {}).items():
+            found[by_table[table]].extend(items)
+        pending = answer.get("UnprocessedKeys") or {}
+        if pending and attempt < _UNPROCESSED_RETRIES:
+            time.sleep(0.05 * 2**attempt)
+    if pending:
+        raise RuntimeError("BatchGetItem left keys unprocessed")
+    return found
+
+
 def raw_string(raw: dict[str, Any], name: str) -> str:
     return str(raw[name]["S"])
 

@@ -37,8 +37,10 @@ from pynamodb.transactions import TransactWrite
 
 from proxyhub.clock import Clock, from_iso, to_iso
 from proxyhub.dal.paging import ITEMS_PER_READ, IndexQuery, read_page
+from proxyhub.dal.request_log_store import DynamoRequestLogStore
 from proxyhub.dal.tables import bound_to
 from proxyhub.models.tasks import BusinessType, RunOutcome, Task, TaskRun, TaskStatus, TaskType, Trigger
+from proxyhub.request_log import RequestLogRecord
 from proxyhub.settings import Settings
 from proxyhub.tasks.ports import OverviewCounts, Page, TaskFilter
 
@@ -223,6 +225,8 @@ class DynamoTaskRepository:
     def __init__(self, settings: Settings, clock: Clock) -> None:
         self._clock = clock
         self._connection = Connection(region=settings.aws_region)
+        # A run's last request-log records are written in its final transaction.
+        self._request_logs = DynamoRequestLogStore(settings, clock)
 
     # ------------------------------------------------------------ writes
 
@@ -233,7 +237,13 @@ class DynamoTaskRepository:
         return stored
 
     def transition(
-        self, before: Task, after: Task, *, lease_free_at: datetime | None = None, run: TaskRun | None = None
+        self,
+        before: Task,
+        after: Task,
+        *,
+        lease_free_at: datetime | None = None,
+        run: TaskRun | None = None,
+        request_logs: Sequence[RequestLogRecord] = (),
     ) -> Task | None:
         stored = replace(after, version=before.version + 1)
         condition = TaskItem.version == before.version
@@ -247,6 +257,8 @@ class DynamoTaskRepository:
             self._move_counters(transaction, before, stored)
             if run is not None:
                 transaction.save(_run_item(run))
+            for entry in request_logs:
+                transaction.save(self._request_logs.item_for(entry))
 
         return stored if self._commit(write) else None
 

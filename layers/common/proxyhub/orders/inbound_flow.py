@@ -2,10 +2,12 @@
 
 from datetime import datetime
 
+from proxyhub.models.config import WarehouseMapping
 from proxyhub.models.inventory import BatchKey, InventoryType, StockDelta, location_for
 from proxyhub.models.orders import Order, OrderKind, OrderStatus, Receipt, ReceiptLine, StoredOrder
 from proxyhub.models.tasks import Task
-from proxyhub.orders.flow import OrderFlowExecutor, log_context
+from proxyhub.orders.flow import OrderFlowExecutor, dedicated_locations, log_context
+from proxyhub.orders.ports import CustomerCannotReceiveError, ReceivingCustomer
 from proxyhub.proxy.ports import InboundRequest, InboundState, OrderItem, ProxyWarehouseClient
 from proxyhub.tasks.executors import ExecutionContext
 from proxyhub.tasks.outcomes import Cancelled, Done, NeedsManual, NotYet, Outcome
@@ -15,7 +17,17 @@ CUSTOMER_NOT_OPEN = "Customer account not open, cannot receive"
 
 class InboundFlowExecutor(OrderFlowExecutor):
     def execute(self, task: Task, context: ExecutionContext) -> Outcome:
-        stored = self._order_of(task, OrderKind.INBOUND)
+        state: InboundState | None = None
+        if self._polls_the_proxy_first(task, context):
+            # Pushed: the proxy warehouse says where the order stands, and most polls find it still at
+            # work. The order is read only when there is something to do with it.
+            proxy_order_no = task.third_party_order_no or ""
+            client = self._flows.clients.client_for(task.system_code, context.request_log)
+            state = client.get_inbound(proxy_order_no, context=log_context(task))
+            if state.status not in ("COMPLETED", "CANCELLED"):
+                return _waiting_for(state)
+        # The mapping names the dedicated locations a putaway books: read with the order, at once.
+        stored, mapping = self._order_and_mapping(task, OrderKind.INBOUND)
         order = stored.order
         if order.status is OrderStatus.CANCELLED:
             return Cancelled("Order cancelled")
@@ -24,19 +36,20 @@ class InboundFlowExecutor(OrderFlowExecutor):
             self._flows.observer.on_put_away(order)
             return Done(putaway_summary(order), third_party_order_no=order.proxy_order_no)
         if order.status is OrderStatus.RECEIVED:
-            return self._put_away(stored, context)
+            return self._put_away(stored, context, mapping)
         client = self._client(order, context)
         if order.proxy_order_no is None:
             return self._push(stored, client, task, context)
-        state = client.get_inbound(order.proxy_order_no, context=log_context(task))
+        if state is None or order.proxy_order_no != task.third_party_order_no:
+            state = client.get_inbound(order.proxy_order_no, context=log_context(task))
         if state.status == "COMPLETED":
-            return self._receive(stored, state, context)
+            return self._receive(stored, state, context, mapping)
         if state.status == "CANCELLED":
             self._flows.cancellation.confirm(
                 stored, "Cancelled in the proxy warehouse", state.status, context.now()
             )
             return Cancelled("Inbound cancelled in the proxy warehouse")
-        return NotYet(f"Waiting for the proxy warehouse to complete the inbound (status {state.status})")
+        return _waiting_for(state)
 
     def _push(
         self, stored: StoredOrder, client: ProxyWarehouseClient, task: Task, context: ExecutionContext
@@ -63,11 +76,14 @@ class InboundFlowExecutor(OrderFlowExecutor):
             third_party_order_no=result.proxy_order_no,
         )
 
-    def _receive(self, stored: StoredOrder, state: InboundState, context: ExecutionContext) -> Outcome:
+    def _receive(
+        self,
+        stored: StoredOrder,
+        state: InboundState,
+        context: ExecutionContext,
+        mapping: WarehouseMapping | None,
+    ) -> Outcome:
         order = stored.order
-        customer = self._flows.config.find_customer(order.customer_code)
-        if customer is None or not customer.can_receive_at(order.warehouse_code):
-            return NeedsManual(CUSTOMER_NOT_OPEN, third_party_order_no=order.proxy_order_no)
         received = order.model_copy(
             update={
                 "status": OrderStatus.RECEIVED,
@@ -75,26 +91,63 @@ class InboundFlowExecutor(OrderFlowExecutor):
                 "updated_at": context.now(),
             }
         )
-        stored = self._flows.orders.save(stored, received)
-        self._flows.events.publish("InboundReceived", _receipt_event(received))
-        return self._put_away(stored, context)
-
-    def _put_away(self, stored: StoredOrder, context: ExecutionContext) -> Outcome:
-        order = stored.order
-        locations = self._dedicated_locations(order)
+        locations = dedicated_locations(mapping)
         if isinstance(locations, str):
-            return NeedsManual(
-                f"Received, not put away: {locations}", third_party_order_no=order.proxy_order_no
-            )
-        deltas = putaway_deltas(order, *locations)
-        put_away = order.model_copy(update={"status": OrderStatus.PUT_AWAY, "updated_at": context.now()})
+            # Received, but with nowhere to put it away: the receipt is kept for when it is fixed.
+            customer = self._flows.config.find_customer(order.customer_code)
+            if customer is None or not customer.can_receive_at(order.warehouse_code):
+                return NeedsManual(CUSTOMER_NOT_OPEN, third_party_order_no=order.proxy_order_no)
+            self._flows.orders.save(stored, received)
+            self._flows.events.publish("InboundReceived", _receipt_event(received))
+            return _not_put_away(order, locations)
+        # Received and put away in one transaction, which also checks the customer may receive.
+        receiving_for = ReceivingCustomer(order.customer_code, order.warehouse_code)
+        try:
+            return self._book(stored, received, context, locations, receiving_for)
+        except CustomerCannotReceiveError:
+            return NeedsManual(CUSTOMER_NOT_OPEN, third_party_order_no=order.proxy_order_no)
+
+    def _put_away(
+        self, stored: StoredOrder, context: ExecutionContext, mapping: WarehouseMapping | None
+    ) -> Outcome:
+        """An order received earlier (its putaway waited for a dedicated location): books it now."""
+        locations = dedicated_locations(mapping)
+        if isinstance(locations, str):
+            return _not_put_away(stored.order, locations)
+        return self._book(stored, stored.order, context, locations, None)
+
+    def _book(
+        self,
+        stored: StoredOrder,
+        received: Order,
+        context: ExecutionContext,
+        locations: tuple[str, str],
+        receiving_for: ReceivingCustomer | None,
+    ) -> Outcome:
+        deltas = putaway_deltas(received, *locations)
+        put_away = received.model_copy(update={"status": OrderStatus.PUT_AWAY, "updated_at": context.now()})
         applied = self._flows.ledger.apply_with_order(
-            f"putaway#{order.order_no}", deltas, context.now(), stored, put_away
+            f"putaway#{received.order_no}",
+            deltas,
+            context.now(),
+            stored,
+            put_away,
+            receiving_for=receiving_for,
         )
         if applied:
+            if receiving_for is not None:
+                self._flows.events.publish("InboundReceived", _receipt_event(received))
             self._flows.events.publish("InboundPutAway", _putaway_event(put_away, deltas))
         self._flows.observer.on_put_away(put_away)
-        return Done(putaway_summary(put_away), third_party_order_no=order.proxy_order_no)
+        return Done(putaway_summary(put_away), third_party_order_no=received.proxy_order_no)
+
+
+def _not_put_away(order: Order, missing: str) -> Outcome:
+    return NeedsManual(f"Received, not put away: {missing}", third_party_order_no=order.proxy_order_no)
+
+
+def _waiting_for(state: InboundState) -> Outcome:
+    return NotYet(f"Waiting for the proxy warehouse to complete the inbound (status {state.status})")
 
 
 def receipt_of(state: InboundState, received_at: datetime) -> Receipt:

@@ -11,9 +11,19 @@ from proxyhub.proxy.ports import OrderItem, OutboundRequest, OutboundState, Prox
 from proxyhub.tasks.executors import ExecutionContext
 from proxyhub.tasks.outcomes import Cancelled, Done, NeedsManual, NotYet, Outcome
 
+SETTLED_BY_THE_PROXY = frozenset({"SHIPPED", "EXCEPTION", "CANCELLED"})
+
 
 class OutboundFlowExecutor(OrderFlowExecutor):
     def execute(self, task: Task, context: ExecutionContext) -> Outcome:
+        known: OutboundState | None = None
+        if self._polls_the_proxy_first(task, context):
+            # Pushed: the proxy warehouse says where the order stands; the order is read only when
+            # there is something to do with it (most polls find it still at work).
+            client = self._flows.clients.client_for(task.system_code, context.request_log)
+            known = client.get_outbound(task.third_party_order_no or "", context=log_context(task))
+            if known.status not in SETTLED_BY_THE_PROXY:
+                return _waiting_for(known)
         stored = self._order_of(task, OrderKind.OUTBOUND)
         order = stored.order
         if order.status is OrderStatus.CANCELLED:
@@ -24,7 +34,9 @@ class OutboundFlowExecutor(OrderFlowExecutor):
         client = self._client(order, context)
         if order.proxy_order_no is None:
             return self._push(stored, client, task, context)
-        state = client.get_outbound(order.proxy_order_no, context=log_context(task))
+        state = known
+        if state is None or order.proxy_order_no != task.third_party_order_no:
+            state = client.get_outbound(order.proxy_order_no, context=log_context(task))
         handlers: dict[str, Callable[[], Outcome]] = {
             "SHIPPED": lambda: self._ship(stored, state, context),
             "EXCEPTION": lambda: self._exception(stored, state, context),
@@ -33,7 +45,7 @@ class OutboundFlowExecutor(OrderFlowExecutor):
         handler = handlers.get(state.status)
         if handler is not None:
             return handler()
-        return NotYet(f"Waiting for the proxy warehouse to ship (status {state.status})")
+        return _waiting_for(state)
 
     def _push(
         self, stored: StoredOrder, client: ProxyWarehouseClient, task: Task, context: ExecutionContext
@@ -170,3 +182,7 @@ def shipped_summary(order: Order) -> str:
     units = sum(batch.qty for batch in shipment.batches)
     carrier = shipment.carrier or "unknown carrier"
     return f"Shipped {units} units with {carrier}, tracking {shipment.tracking_no or '-'}"
+
+
+def _waiting_for(state: OutboundState) -> Outcome:
+    return NotYet(f"Waiting for the proxy warehouse to ship (status {state.status})")

@@ -18,6 +18,7 @@ from proxyhub.request_log import RequestLogSink
 # DomainEvents is shared with the task engine (proxyhub.events), re-exported for the order flows.
 __all__ = [
     "CancelBackoff",
+    "CustomerCannotReceiveError",
     "DomainEvents",
     "NoUpstream",
     "OrderConfig",
@@ -25,6 +26,7 @@ __all__ = [
     "OrderObserver",
     "OrderStore",
     "OrderTasks",
+    "ReceivingCustomer",
     "StockLedger",
 ]
 
@@ -51,6 +53,13 @@ class OrderStore(Protocol):
         already exists (nothing is written then)."""
         ...
 
+    def find_with_mapping(
+        self, kind: OrderKind, order_no: str, system_code: str, proxy_warehouse_code: str
+    ) -> tuple[StoredOrder | None, WarehouseMapping | None]:
+        """The order and the warehouse mapping it is routed by, in one batched read: what a run that
+        books stock needs (the mapping names the dedicated locations)."""
+        ...
+
     def save(self, stored: StoredOrder, order: Order, fingerprint: str | None = None) -> StoredOrder:
         """Replaces the order if nobody changed it since `stored` was read, else raises
         ConcurrentUpdateError. `fingerprint` replaces the stored one (a changed repeat of a push)."""
@@ -66,14 +75,34 @@ class OrderStore(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class ReceivingCustomer:
+    """Stock may be received for this customer only while its account is open and bound to the warehouse."""
+
+    customer_code: str
+    gwms_warehouse_code: str
+
+
+class CustomerCannotReceiveError(Exception):
+    """The customer's account is not open, or not bound to the warehouse: nothing was booked."""
+
+
 class StockLedger(Protocol):
     """The dedicated-location stock, per batch."""
 
     def apply_with_order(
-        self, effect_id: str, deltas: Sequence[StockDelta], now: datetime, stored: StoredOrder, changed: Order
+        self,
+        effect_id: str,
+        deltas: Sequence[StockDelta],
+        now: datetime,
+        stored: StoredOrder,
+        changed: Order,
+        *,
+        receiving_for: ReceivingCustomer | None = None,
     ) -> bool:
         """Changes the stock and saves the order's change together, once per effect id: False when it
-        had all been applied before. The order save is conditional on `stored`'s version."""
+        had all been applied before. The order save is conditional on `stored`'s version; with
+        `receiving_for`, on that customer being able to receive too (else CustomerCannotReceiveError)."""
         ...
 
     def batches(self, gwms_warehouse_code: str, gsku: str | None = None) -> Iterator[LedgerBatch]: ...

@@ -271,10 +271,10 @@ class TaskEngine:
         claimed = self._claim(task, trigger, now, request_id)
         if claimed is None:
             return RunResult.of(self._store.get(task_id) or task, now, skipped=ALREADY_RUNNING)
-        request_log = TaskRequestLogSink(self._request_log, claimed)
+        request_log = TaskRequestLogSink(self._request_log, claimed, self._clock)
         outcome = self._execute(claimed, trigger, deadline, request_log)
         run = RunRecord(claimed, trigger, actor, now, tuple(request_log.log_ids))
-        result = self._settle(claimed, outcome, run)
+        result = self._settle(claimed, outcome, run, request_log)
         if self._policy.starts_new_phase(task, trigger):
             self._redrive(claimed, result)
         return result
@@ -355,14 +355,22 @@ class TaskEngine:
             logger.exception("Executor raised", extra=_log_fields(task))
             return outcome_for_error(error)
 
-    def _settle(self, claimed: Task, outcome: Outcome, run: "RunRecord") -> RunResult:
+    def _settle(
+        self, claimed: Task, outcome: Outcome, run: "RunRecord", request_log: TaskRequestLogSink
+    ) -> RunResult:
         now = self._clock.now()
         decided = self._policy.decide(claimed, outcome, now)
         settled = replace(decided, updated_at=now, lease_owner=None, lease_expires_at=None)
         run_id = claimed.lease_owner or self._new_id()
         entry = run.entry(run_id, settled, run_outcome(outcome), now)
-        stored = self._store.transition(claimed, settled, run=entry)
+        # The run's last request-log records are written with its result: one transaction.
+        try:
+            stored = self._store.transition(claimed, settled, run=entry, request_logs=request_log.held())
+        except Exception:
+            self._best_effort("request logs", request_log.store_held)
+            raise
         if stored is None:
+            self._best_effort("request logs", request_log.store_held)
             # The lease expired mid-run and another run took over; its result wins. The run still
             # happened (its requests were made), so its history entry says what became of it.
             logger.warning("Run result dropped: lease lost", extra=_log_fields(claimed))

@@ -9,6 +9,7 @@ and naming its module in `proxyhub.tasks.wiring.EXECUTOR_MODULES`.
 """
 
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -17,36 +18,62 @@ from typing import Protocol
 
 from proxyhub.clock import Clock
 from proxyhub.models.tasks import BusinessType, Task, TaskType, Trigger
-from proxyhub.request_log import CollectingSink, RequestLogRecord, RequestLogSink
+from proxyhub.request_log import RequestLogRecord, RequestLogSink
 from proxyhub.settings import Settings
 from proxyhub.tasks.outcomes import Outcome
 
 # How long a run waits for the executors being registered in another thread (cold start, local stack).
 INSTALL_WAIT_SECONDS = 60
+# A run's request-log records wait to be stored with its result, at most this many at a time.
+HELD_AT_MOST = 20
 
 
 class TaskRequestLogSink:
     """Stamps every request-log record of a run with its task, so the details dialog finds it, and
-    names each record, so the run's history entry can list them."""
+    names each record, so the run's history entry can list them.
 
-    def __init__(self, inner: RequestLogSink, task: Task) -> None:
-        self._collected = CollectingSink(inner)
+    Records are held, with the time of their exchange, and stored with the run's result, in its
+    final transaction (`held`); a run that makes many stores them as it goes, `HELD_AT_MOST` at a
+    time, so no more than that many wait in memory (or are lost if the process dies mid-run)."""
+
+    def __init__(self, inner: RequestLogSink, task: Task, clock: Clock | None = None) -> None:
+        self._inner = inner
         self._task = task
+        self._clock = clock
+        self._log_ids: list[str] = []
+        self._held: list[RequestLogRecord] = []
 
     @property
     def log_ids(self) -> list[str]:
-        return [record.log_id for record in self._collected.records if record.log_id]
+        return list(self._log_ids)
 
     def record(self, entry: RequestLogRecord) -> None:
-        self._collected.record(
-            replace(
-                entry,
-                task_id=entry.task_id or self._task.task_id,
-                order_no=entry.order_no or self._task.order_no,
-                warehouse_code=entry.warehouse_code or self._task.gwms_warehouse_code,
-                system_code=entry.system_code or self._task.system_code,
-            )
+        stamped = replace(
+            entry,
+            task_id=entry.task_id or self._task.task_id,
+            order_no=entry.order_no or self._task.order_no,
+            warehouse_code=entry.warehouse_code or self._task.gwms_warehouse_code,
+            system_code=entry.system_code or self._task.system_code,
+            log_id=entry.log_id or uuid.uuid4().hex,
         )
+        assert stamped.log_id is not None
+        self._log_ids.append(stamped.log_id)
+        if self._clock is None:
+            self._inner.record(stamped)
+            return
+        self._held.append(replace(stamped, recorded_at=entry.recorded_at or self._clock.now()))
+        if len(self._held) >= HELD_AT_MOST:
+            self.store_held()
+
+    def held(self) -> list[RequestLogRecord]:
+        """The records not stored yet; the caller stores them (with the run's result) or calls
+        `store_held`."""
+        return list(self._held)
+
+    def store_held(self) -> None:
+        held, self._held = self._held, []
+        for entry in held:
+            self._inner.record(entry)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from proxyhub.clock import Clock
 from proxyhub.events import DomainEvents
 from proxyhub.models.pages import Page
 from proxyhub.models.tasks import BusinessType, Task, TaskRun, TaskStatus, TaskType, Trigger
-from proxyhub.request_log import RequestLogSink
+from proxyhub.request_log import RequestLogRecord, RequestLogSink
 
 __all__ = [
     "BackoffDriver",
@@ -46,12 +46,19 @@ class TaskStore(Protocol):
         ...
 
     def transition(
-        self, before: Task, after: Task, *, lease_free_at: datetime | None = None, run: TaskRun | None = None
+        self,
+        before: Task,
+        after: Task,
+        *,
+        lease_free_at: datetime | None = None,
+        run: TaskRun | None = None,
+        request_logs: Sequence[RequestLogRecord] = (),
     ) -> Task | None:
         """Writes `after` only if the task is still `before` (same version) and, given `lease_free_at`,
         holds no lease live at that moment; moves the status counters and writes `run` (the history
-        entry of the run that ends here) in the same transaction. Returns the stored task, or None
-        when another writer got there first (and then nothing is written)."""
+        entry of the run that ends here) and the run's last `request_logs` in the same transaction.
+        Returns the stored task, or None when another writer got there first (and then nothing is
+        written)."""
         ...
 
     def add_run(self, run: TaskRun) -> None:
