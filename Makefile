@@ -12,7 +12,8 @@ STAMP := $(VENV)/.installed
 	console console-types console-check deploy invite-operator replay-dlq
 CONSOLE_DEPS := console/node_modules/.package-lock.json
 CONSOLE_SOURCES := $(shell find console/src console/public -type f 2>/dev/null) \
-	console/index.html console/vite.config.ts console/package.json $(wildcard console/tsconfig*.json)
+	console/index.html console/vite.config.ts console/package.json $(wildcard console/tsconfig*.json) \
+	docs/operations.md
 
 venv: $(STAMP)
 

@@ -15,7 +15,8 @@ export default defineConfig({
   define: { global: 'globalThis' },
   // One vendor chunk (antd is most of it), cached after an operator's first visit; no need to warn.
   build: { outDir: 'dist', chunkSizeWarningLimit: 1600 },
-  server: { proxy },
+  // The runbook page builds in docs/operations.md (src/runbook/RunbookPage.tsx): the dev server may read it.
+  server: { proxy, fs: { allow: ['.', '../docs'] } },
   preview: { proxy },
   test: {
     environment: 'jsdom',

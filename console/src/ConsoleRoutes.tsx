@@ -7,6 +7,7 @@ import { NotFoundPage } from './layout/NotFoundPage';
 import { LogsPage } from './logs/LogsPage';
 import { OneWarehousePage } from './onewarehouse/OneWarehousePage';
 import { ProxySystemsPage } from './proxySystems/ProxySystemsPage';
+import { RunbookPage } from './runbook/RunbookPage';
 import { SyncTasksPage, TaskDetailsRoute } from './tasks/SyncTasksPage';
 
 export function ConsoleRoutes() {
@@ -30,6 +31,7 @@ export function ConsoleRoutes() {
           <Route path="proxy-systems/:code" element={<ProxySystemsPage />} />
           <Route path="logs" element={<LogsPage />} />
           <Route path="audit" element={<AuditPage />} />
+          <Route path="runbook" element={<RunbookPage />} />
           <Route path="onewarehouse" element={<Navigate to="/onewarehouse/sandbox" replace />} />
           <Route path="onewarehouse/:environment" element={<OneWarehousePage />} />
           <Route path="*" element={<NotFoundPage />} />

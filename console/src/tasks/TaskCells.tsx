@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { Link, type To } from 'react-router';
 import type { Task } from '../api/types';
 import { DateTime } from '../components/DateTime';
+import { RunbookLink } from '../runbook/RunbookLink';
 import { BUSINESS_TYPE_LABELS, SCHEDULED_STATUSES, TASK_TYPE_LABELS, taskTitle } from './taskLabels';
 
 /** Line 1: business order number (opens the details); line 2: third-party order number. Both copyable. */
@@ -62,6 +63,7 @@ export function ExecutionSummaryCell({ task }: { task: Pick<Task, 'execution_sum
     <div className="cell-lines">
       <ClippedText text={summary} danger={Boolean(task.error_message) && !separateError} />
       {separateError && <ClippedText text={separateError} danger />}
+      <RunbookLink message={task.error_message} />
     </div>
   );
 }

@@ -1,10 +1,13 @@
 import { CheckOutlined, LinkOutlined } from '@ant-design/icons';
 import { Descriptions, Space, Typography } from 'antd';
+import { useState } from 'react';
 import type { TaskDetail } from '../api/types';
 import { GUARDS } from '../auth/me';
 import { PermittedButton } from '../auth/PermittedButton';
 import { DateTime } from '../components/DateTime';
-import { BUSINESS_TYPE_LABELS, TASK_TYPE_LABELS } from './taskLabels';
+import { RunbookLink } from '../runbook/RunbookLink';
+import { EndTaskDialog, type TaskEnding } from './EndTaskDialog';
+import { BUSINESS_TYPE_LABELS, CANCELLABLE_STATUSES, TASK_TYPE_LABELS } from './taskLabels';
 import { TaskStatusTag } from './TaskStatusTag';
 
 interface TaskDetailsTabProps {
@@ -15,6 +18,9 @@ interface TaskDetailsTabProps {
 
 /** Every field of guide §2.4. */
 export function TaskDetailsTab({ task, link, onSyncNow }: TaskDetailsTabProps) {
+  const [ending, setEnding] = useState<TaskEnding | null>(null);
+  // A running task cannot be cancelled under its run; the API says whether one is running (can_sync_now).
+  const cancellable = CANCELLABLE_STATUSES.has(task.status) && task.can_sync_now;
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
       <Space>
@@ -37,7 +43,18 @@ export function TaskDetailsTab({ task, link, onSyncNow }: TaskDetailsTabProps) {
             Sync Now
           </PermittedButton>
         )}
+        {task.status === 'manual' && (
+          <PermittedButton guard={GUARDS.resolveTask} onClick={() => setEnding('resolve')}>
+            Resolve
+          </PermittedButton>
+        )}
+        {cancellable && (
+          <PermittedButton guard={GUARDS.cancelTask} danger onClick={() => setEnding('cancel')}>
+            Cancel task
+          </PermittedButton>
+        )}
       </Space>
+      {ending && <EndTaskDialog ending={ending} task={task} onClose={() => setEnding(null)} />}
       <Descriptions bordered size="small" column={{ xs: 1, sm: 1, md: 2, lg: 2, xl: 2, xxl: 2 }}>
         <Descriptions.Item label="Task ID">
           <Typography.Text copyable>{task.task_id}</Typography.Text>
@@ -107,7 +124,10 @@ export function TaskDetailsTab({ task, link, onSyncNow }: TaskDetailsTabProps) {
         </Descriptions.Item>
         <Descriptions.Item label="Error message" span="filled">
           {task.error_message ? (
-            <Typography.Text type="danger">{task.error_message}</Typography.Text>
+            <Space direction="vertical" size={0}>
+              <Typography.Text type="danger">{task.error_message}</Typography.Text>
+              <RunbookLink message={task.error_message} />
+            </Space>
           ) : (
             <Typography.Text type="secondary">—</Typography.Text>
           )}
