@@ -15,17 +15,22 @@ class ListAlertInbox:
     """A queue: taken messages are hidden until acknowledged, or handed out again by `redeliver()`."""
 
     def __init__(self) -> None:
-        self.waiting: list[InboxMessage] = []
+        self.waiting_messages: list[InboxMessage] = []
         self.in_flight: list[InboxMessage] = []
         self.acknowledged: list[InboxMessage] = []
         self.takes = 0
 
     def put(self, body: str) -> None:
-        self.waiting.append(InboxMessage(body=body, receipt=f"r{len(self.waiting) + len(self.in_flight)}"))
+        self.waiting_messages.append(
+            InboxMessage(body=body, receipt=f"r{len(self.waiting_messages) + len(self.in_flight)}")
+        )
+
+    def waiting(self) -> bool:
+        return bool(self.waiting_messages or self.in_flight)
 
     def take(self, limit: int) -> list[InboxMessage]:
         self.takes += 1
-        batch, self.waiting = self.waiting[:limit], self.waiting[limit:]
+        batch, self.waiting_messages = self.waiting_messages[:limit], self.waiting_messages[limit:]
         self.in_flight += batch
         return batch
 
@@ -36,7 +41,7 @@ class ListAlertInbox:
 
     def redeliver(self) -> None:
         """Their visibility timeout passed."""
-        self.waiting, self.in_flight = self.in_flight + self.waiting, []
+        self.waiting_messages, self.in_flight = self.in_flight + self.waiting_messages, []
 
 
 class RecordingNotifier:

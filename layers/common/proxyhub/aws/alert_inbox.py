@@ -25,6 +25,14 @@ class SqsAlertInbox:
         self._queue_url = settings.manual_handling_queue_url
         self._client = client or boto3.client("sqs", region_name=settings.aws_region)
 
+    def waiting(self) -> bool:
+        attributes = self._client.get_queue_attributes(
+            QueueUrl=self._queue_url,
+            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+        )["Attributes"]
+        # In flight counts too: a digest that died holding messages hands them back when they reappear.
+        return any(int(attributes.get(name, "0")) > 0 for name in attributes)
+
     def take(self, limit: int) -> list[InboxMessage]:
         answer = self._client.receive_message(
             QueueUrl=self._queue_url,

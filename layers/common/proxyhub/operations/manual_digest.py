@@ -205,7 +205,7 @@ class ManualHandlingDigest:
 
     def send(self) -> DigestResult:
         """Takes what waits, sends one message about it, then removes it from the inbox."""
-        taken = self._take_waiting()
+        taken = self._take_waiting() if self._inbox.waiting() else []
         if not taken:
             return DigestResult(tasks=0, unreadable=0, sent=False)
         notices, unreadable = _read(taken)

@@ -20,6 +20,11 @@ class InboxMessage:
 class AlertInbox(Protocol):
     """Where the manual-handling events wait for the next digest (an SQS queue the EventBridge rule fills)."""
 
+    def waiting(self) -> bool:
+        """Whether messages are probably waiting: a quick look, so an empty inbox costs one cheap call
+        (a message it misses by a moment waits for the next digest)."""
+        ...
+
     def take(self, limit: int) -> list[InboxMessage]:
         """Up to `limit` waiting messages, hidden from other readers until acknowledged or, if not
         acknowledged in time, handed out again. Fewer than `limit` means the inbox is empty."""
