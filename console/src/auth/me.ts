@@ -25,6 +25,10 @@ export interface Guard {
 /** Each role-gated control of the console, with the ability of GET /v1/me it needs. */
 export const GUARDS = {
   syncNow: { ability: 'sync_now', action: 'run Sync Now' },
+  bulkSyncNow: { ability: 'bulk_actions', action: 'run Sync Now on many tasks' },
+  resolveTask: { ability: 'sync_now', action: 'resolve tasks' },
+  cancelTask: { ability: 'sync_now', action: 'cancel tasks' },
+  testConnection: { ability: 'sync_now', action: 'test connections' },
   resync: { ability: 'resync', action: 'run Resync' },
   syncInventory: { ability: 'inventory_sync', action: 'run Sync Inventory' },
   proxySystems: { ability: 'configure', action: 'change proxy warehouse systems' },

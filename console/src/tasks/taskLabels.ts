@@ -34,8 +34,17 @@ export const BUSINESS_TYPE_LABELS: Record<BusinessType, string> = {
   inventory: 'Inventory',
 };
 
+/** Inventory types of snapshot lines and adjustments. */
+export const INVENTORY_TYPE_LABELS: Record<string, string> = {
+  qualified: 'Qualified',
+  defective: 'Defective',
+};
+
 /** Statuses that still change by themselves, so a list showing one keeps refreshing. */
 export const SELF_CHANGING_STATUSES: ReadonlySet<TaskStatus> = new Set(['pending', 'waiting', 'running']);
+
+/** Unfinished statuses an operator may cancel (a running task first finishes its run). */
+export const CANCELLABLE_STATUSES: ReadonlySet<TaskStatus> = new Set(['pending', 'waiting', 'manual']);
 
 /** Next execution only means something while a run is still scheduled. */
 export const SCHEDULED_STATUSES: ReadonlySet<TaskStatus> = new Set(['pending', 'waiting']);
