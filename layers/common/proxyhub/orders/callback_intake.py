@@ -89,12 +89,16 @@ class CallbackIntake:
                 verification_failed=True,
             )
         except InvalidInputError as error:
-            body = {"message": error.message, "field": error.field}
+            body: dict[str, Any] = {"message": error.message, "field": error.field}
             return CallbackAnswer(UNPROCESSABLE, body, note=f"Refused: {error.message}", outcome="refused")
         result = self._callbacks.handle(status_callback)
-        body = {"message": "accepted", "order_no": result.order_no, "tasks_triggered": result.tasks_triggered}
+        accepted: dict[str, Any] = {
+            "message": "accepted",
+            "order_no": result.order_no,
+            "tasks_triggered": result.tasks_triggered,
+        }
         note = None if result.order_no else UNKNOWN_ORDER_NOTE
-        return CallbackAnswer(ACCEPTED, body, note=note, result=result)
+        return CallbackAnswer(ACCEPTED, accepted, note=note, result=result)
 
     def _log(self, callback: IncomingCallback, answer: CallbackAnswer, started: float) -> None:
         count_webhook(self._source, answer.outcome, verification_failed=answer.verification_failed)
