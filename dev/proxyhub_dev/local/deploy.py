@@ -82,7 +82,9 @@ def deploy_template(template: SamTemplate, stack_name: str, region: str) -> Depl
         for logical_id, resource in cloudformation["Resources"].items()
         if logical_id not in physical_ids
     }
-    skipped.update({resource.logical_id: resource.resource_type for resource in direct if resource not in created})
+    skipped.update(
+        {resource.logical_id: resource.resource_type for resource in direct if resource not in created}
+    )
     return DeployedStack(stack_name, physical_ids, created, skipped)
 
 

@@ -34,5 +34,7 @@ class EventBridgeScheduleDirectory:
         ]
 
     def _names(self, prefix: str) -> set[str]:
-        pages = self._client.get_paginator("list_schedules").paginate(GroupName=self._group, NamePrefix=prefix)
+        pages = self._client.get_paginator("list_schedules").paginate(
+            GroupName=self._group, NamePrefix=prefix
+        )
         return {summary["Name"] for page in pages for summary in page["Schedules"]}
