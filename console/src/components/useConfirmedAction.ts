@@ -10,7 +10,7 @@ interface ConfirmedAction<Target, Result> {
   /** Refreshed after the action, whether it was accepted or refused (a refusal means the page is stale). */
   invalidates: QueryKey[];
   onSettled?: () => void;
-  onSucceeded?: () => void;
+  onSucceeded?: (result: Result, target: Target) => void;
 }
 
 /** Every action confirms, then reports: success in the console's words, a refusal in the API's. */
@@ -40,7 +40,7 @@ export function useConfirmedAction<Target, Result>({
         try {
           const result = await action.mutateAsync(target);
           message.success(succeeded(result, target));
-          onSucceeded?.();
+          onSucceeded?.(result, target);
         } catch (error) {
           message.error(errorMessage(error));
         }

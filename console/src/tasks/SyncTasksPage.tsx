@@ -1,15 +1,24 @@
 import { Card, Space } from 'antd';
+import { useState } from 'react';
 import { Outlet, useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
+import { useApiClient } from '../api/client';
+import { unwrap } from '../api/errors';
+import type { BulkSyncNowResult } from '../api/types';
 import { CursorPager } from '../components/CursorPager';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { ExportCsvButton } from '../components/ExportCsvButton';
 import { useCursorPages } from '../components/useCursorPages';
 import { PageHeader } from '../layout/PageHeader';
+import { countMatchingTasks } from './bulkSyncNow';
+import { BulkSyncNowButton, BulkSyncNowReport } from './BulkSyncNow';
 import { TaskDetailsDialog } from './TaskDetailsDialog';
 import { TaskFilterForm } from './TaskFilterForm';
 import { TaskOverview } from './TaskOverview';
 import {
   CARD_PARAM,
+  isFiltered,
   readTaskFilter,
+  toFilterBody,
   toListQuery,
   toOverviewQuery,
   withCardFilter,
@@ -30,6 +39,13 @@ export function SyncTasksPage() {
   const tasks = useTaskList(listQuery, pages.cursor);
   const overview = useTaskOverview(toOverviewQuery(filter));
   const confirmSyncNow = useSyncNow();
+  const api = useApiClient();
+  const [bulkResult, setBulkResult] = useState<BulkSyncNowResult | null>(null);
+  const filtered = isFiltered(filter);
+  const matching = countMatchingTasks(filter, {
+    firstPage: !pages.cursor && !tasks.isPlaceholderData ? tasks.data : undefined,
+    overview: overview.isPlaceholderData ? undefined : overview.data,
+  });
   // The dialog keeps the list's query string, so closing it returns to the same filtered list.
   const detailsLink = (taskId: string) => ({ pathname: `/tasks/${encodeURIComponent(taskId)}`, search });
 
@@ -53,8 +69,28 @@ export function SyncTasksPage() {
         }
         detailsLink={detailsLink}
       />
-      <Card size="small" title="Tasks">
+      <Card
+        size="small"
+        title="Tasks"
+        extra={
+          <Space>
+            {filtered && <BulkSyncNowButton filter={filter} count={matching} onResult={setBulkResult} />}
+            <ExportCsvButton
+              exportCsv={() =>
+                unwrap(api.POST('/v1/exports/tasks', { body: filtered ? toFilterBody(filter) : undefined }))
+              }
+            />
+          </Space>
+        }
+      >
         <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+          {bulkResult && (
+            <BulkSyncNowReport
+              result={bulkResult}
+              detailsLink={detailsLink}
+              onClose={() => setBulkResult(null)}
+            />
+          )}
           {tasks.error && <ErrorAlert error={tasks.error} title="The task list could not be loaded" />}
           <TaskTable
             tasks={tasks.data?.items ?? []}

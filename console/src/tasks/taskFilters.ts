@@ -1,5 +1,5 @@
 import type { paths } from '../api/schema';
-import type { BusinessType, OverviewMetric, TaskType } from '../api/types';
+import type { BusinessType, OverviewMetric, TaskFilterBody, TaskStatus, TaskType } from '../api/types';
 
 export type TaskListQuery = NonNullable<paths['/v1/tasks']['get']['parameters']['query']>;
 export type TaskOverviewQuery = NonNullable<paths['/v1/tasks/overview']['get']['parameters']['query']>;
@@ -42,6 +42,21 @@ export function readTaskFilter(params: URLSearchParams): TaskFilter {
     if (value) filter[key] = value;
   }
   return filter as TaskFilter;
+}
+
+/** Whether any filter is set, so the list shows a subset rather than every task. */
+export function isFiltered(filter: TaskFilter): boolean {
+  return Object.values(filter).some(Boolean);
+}
+
+/** The same filters as a body (`TaskFilterBody`), for bulk Sync Now and the CSV export. */
+export function toFilterBody(filter: TaskFilter): TaskFilterBody {
+  const { status, overdue, ...rest } = filter;
+  return {
+    ...rest,
+    ...(status ? { status: status.split(',').filter(Boolean) as TaskStatus[] } : {}),
+    overdue: overdue === 'true',
+  };
 }
 
 export function toListQuery(filter: TaskFilter): TaskListQuery {
