@@ -1,16 +1,18 @@
 import { Alert, Space, Table } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
+import { useApiClient } from '../api/client';
+import { unwrap } from '../api/errors';
 import type { SnapshotLine } from '../api/types';
 import { CursorPager } from '../components/CursorPager';
 import { DateTime } from '../components/DateTime';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { ExportCsvButton } from '../components/ExportCsvButton';
 import { useCursorPages } from '../components/useCursorPages';
+import { INVENTORY_TYPE_LABELS } from './taskLabels';
 import { useInventorySnapshot } from './taskQueries';
 
 export const SNAPSHOT_NOTE =
   'This tab shows the inventory snapshot captured at the time of task execution — it is not a live query of the proxy warehouse. Total inventory = Available inventory + Locked inventory.';
-
-const INVENTORY_TYPE_LABELS: Record<string, string> = { qualified: 'Qualified', defective: 'Defective' };
 
 const orDash = (value: string | null) => value ?? '—';
 
@@ -47,11 +49,21 @@ const columns: ColumnsType<SnapshotLine> = [
 ];
 
 export function InventorySnapshotTab({ taskId }: { taskId: string }) {
+  const api = useApiClient();
   const pages = useCursorPages(taskId);
   const snapshot = useInventorySnapshot(taskId, pages.cursor);
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
-      <Alert type="info" showIcon message={SNAPSHOT_NOTE} />
+      <div className="filter-form-footer">
+        <Alert type="info" showIcon message={SNAPSHOT_NOTE} style={{ flex: 1 }} />
+        <ExportCsvButton
+          exportCsv={() =>
+            unwrap(
+              api.POST('/v1/exports/tasks/{task_id}/snapshot', { params: { path: { task_id: taskId } } }),
+            )
+          }
+        />
+      </div>
       {snapshot.error && <ErrorAlert error={snapshot.error} />}
       <Table<SnapshotLine>
         rowKey={(line) =>

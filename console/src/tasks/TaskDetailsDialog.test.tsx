@@ -83,7 +83,7 @@ describe('Task details dialog', () => {
       within(dialog)
         .getAllByRole('tab')
         .map((tab) => tab.textContent),
-    ).toEqual(['Task Details']);
+    ).toEqual(['Task Details', 'History']);
   });
 
   it('names who last pressed Sync Now, and when', async () => {

@@ -1,8 +1,14 @@
-import { Modal, Skeleton, Tabs } from 'antd';
+import { Modal, Skeleton, Space, Tabs } from 'antd';
+import { useState } from 'react';
+import { useApiClient } from '../api/client';
+import { unwrap } from '../api/errors';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { ExportCsvButton } from '../components/ExportCsvButton';
 import { RequestLogTable } from '../components/RequestLogTable';
+import { InventoryAdjustmentsTab } from './InventoryAdjustmentsTab';
 import { InventorySnapshotTab } from './InventorySnapshotTab';
 import { TaskDetailsTab } from './TaskDetailsTab';
+import { TaskHistoryTab } from './TaskHistoryTab';
 import { taskTitle } from './taskLabels';
 import { useTask, useTaskRequestLogs } from './taskQueries';
 import { useSyncNow } from './useSyncNow';
@@ -14,10 +20,13 @@ interface TaskDetailsDialogProps {
 
 /** The task details dialog (guide §2.4–2.6); its own URL is /console/tasks/{task_id}. */
 export function TaskDetailsDialog({ taskId, onClose }: TaskDetailsDialogProps) {
+  const api = useApiClient();
   const task = useTask(taskId);
   const requestLogs = useTaskRequestLogs(taskId, task.data);
   const confirmSyncNow = useSyncNow();
+  const [activeTab, setActiveTab] = useState('details');
   const link = `${window.location.origin}${import.meta.env.BASE_URL}tasks/${encodeURIComponent(taskId)}`;
+  const hasRequestLogs = Boolean(requestLogs.data?.length);
 
   const tabs = task.data && [
     {
@@ -25,12 +34,38 @@ export function TaskDetailsDialog({ taskId, onClose }: TaskDetailsDialogProps) {
       label: 'Task Details',
       children: <TaskDetailsTab task={task.data} link={link} onSyncNow={confirmSyncNow} />,
     },
-    ...(requestLogs.data?.length
+    {
+      key: 'history',
+      label: 'History',
+      children: (
+        <TaskHistoryTab
+          taskId={taskId}
+          taskStatus={task.data.status}
+          onShowRequestLogs={hasRequestLogs ? () => setActiveTab('request-logs') : undefined}
+        />
+      ),
+    },
+    ...(hasRequestLogs
       ? [
           {
             key: 'request-logs',
             label: 'Request Logs',
-            children: <RequestLogTable logs={requestLogs.data} emptyText="No request records." />,
+            children: (
+              <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+                <div className="filter-form-buttons">
+                  <ExportCsvButton
+                    exportCsv={() =>
+                      unwrap(
+                        api.POST('/v1/exports/tasks/{task_id}/request-logs', {
+                          params: { path: { task_id: taskId } },
+                        }),
+                      )
+                    }
+                  />
+                </div>
+                <RequestLogTable logs={requestLogs.data ?? []} emptyText="No request records." />
+              </Space>
+            ),
           },
         ]
       : []),
@@ -40,6 +75,11 @@ export function TaskDetailsDialog({ taskId, onClose }: TaskDetailsDialogProps) {
             key: 'inventory',
             label: 'Proxy Warehouse Inventory',
             children: <InventorySnapshotTab taskId={taskId} />,
+          },
+          {
+            key: 'adjustments',
+            label: 'Adjustments',
+            children: <InventoryAdjustmentsTab taskId={taskId} />,
           },
         ]
       : []),
@@ -55,7 +95,13 @@ export function TaskDetailsDialog({ taskId, onClose }: TaskDetailsDialogProps) {
     >
       {task.error && <ErrorAlert error={task.error} />}
       {task.isPending && <Skeleton active />}
-      {tabs && <Tabs items={tabs} />}
+      {tabs && (
+        <Tabs
+          activeKey={tabs.some((tab) => tab.key === activeTab) ? activeTab : 'details'}
+          onChange={setActiveTab}
+          items={tabs}
+        />
+      )}
     </Modal>
   );
 }

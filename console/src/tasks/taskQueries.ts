@@ -1,4 +1,4 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useApiClient } from '../api/client';
 import { unwrap } from '../api/errors';
 import type { Task } from '../api/types';
@@ -8,6 +8,8 @@ import { SELF_CHANGING_STATUSES } from './taskLabels';
 
 export const TASK_PAGE_SIZE = 20;
 export const SNAPSHOT_PAGE_SIZE = 50;
+export const ADJUSTMENT_PAGE_SIZE = 50;
+export const RUN_PAGE_SIZE = 20;
 const POLL_WHILE_UNFINISHED_MS = 5_000;
 const POLL_AFTER_SYNC_NOW_MS = 2_000;
 const OVERVIEW_REFRESH_MS = 15_000;
@@ -20,6 +22,9 @@ export const taskKeys = {
   requestLogs: (taskId: string) => ['tasks', 'detail', taskId, 'request-logs'] as const,
   snapshot: (taskId: string, cursor?: string) =>
     ['tasks', 'detail', taskId, 'snapshot', cursor ?? null] as const,
+  adjustments: (taskId: string, cursor?: string) =>
+    ['tasks', 'detail', taskId, 'adjustments', cursor ?? null] as const,
+  runs: (taskId: string) => ['tasks', 'detail', taskId, 'runs'] as const,
 };
 
 /** How often task data should refresh: fast right after a Sync Now, steadily while work is unfinished. */
@@ -74,7 +79,7 @@ export function useTaskRequestLogs(taskId: string, task: Pick<Task, 'status'> | 
     queryKey: taskKeys.requestLogs(taskId),
     queryFn: ({ signal }) =>
       unwrap(api.GET('/v1/tasks/{task_id}/request-logs', { params: { path: { task_id: taskId } }, signal })),
-    // The document types this `{[key: string]: RequestLog[]}`; the API always answers `{items}`.
+    // The first page (the API's default of 100 exchanges) is what the tab shows.
     select: (page) => page.items ?? [],
     refetchInterval: () => pollInterval(task ? [task] : []),
   });
@@ -92,5 +97,39 @@ export function useInventorySnapshot(taskId: string, cursor: string | undefined)
         }),
       ),
     placeholderData: keepPreviousData,
+  });
+}
+
+export function useInventoryAdjustments(taskId: string, cursor: string | undefined) {
+  const api = useApiClient();
+  return useQuery({
+    queryKey: taskKeys.adjustments(taskId, cursor),
+    queryFn: ({ signal }) =>
+      unwrap(
+        api.GET('/v1/tasks/{task_id}/adjustments', {
+          params: { path: { task_id: taskId }, query: { limit: ADJUSTMENT_PAGE_SIZE, cursor } },
+          signal,
+        }),
+      ),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** The task's History, newest first, a page at a time ("Load more"); refreshes along with its task. */
+export function useTaskRuns(taskId: string, task: Pick<Task, 'status'> | undefined) {
+  const api = useApiClient();
+  const pollInterval = usePollInterval();
+  return useInfiniteQuery({
+    queryKey: taskKeys.runs(taskId),
+    queryFn: ({ pageParam, signal }) =>
+      unwrap(
+        api.GET('/v1/tasks/{task_id}/runs', {
+          params: { path: { task_id: taskId }, query: { limit: RUN_PAGE_SIZE, cursor: pageParam } },
+          signal,
+        }),
+      ),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.next_cursor ?? undefined,
+    refetchInterval: () => pollInterval(task ? [task] : []),
   });
 }

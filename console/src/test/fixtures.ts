@@ -1,4 +1,14 @@
-import type { AuditEvent, Me, Overview, ProxySystem, Task, TaskDetail, WarehouseMapping } from '../api/types';
+import type {
+  Adjustment,
+  AuditEvent,
+  Me,
+  Overview,
+  ProxySystem,
+  Task,
+  TaskDetail,
+  TaskRun,
+  WarehouseMapping,
+} from '../api/types';
 
 export function aTask(overrides: Partial<Task> = {}): Task {
   return {
@@ -161,6 +171,42 @@ export function aProxySystem(overrides: Partial<ProxySystem> = {}): ProxySystem 
     password_set: true,
     created_at: '2026-06-01T00:00:00.000000Z',
     updated_at: '2026-06-01T00:00:00.000000Z',
+    ...overrides,
+  };
+}
+
+/** One entry of a task's History: a scheduled run that found HPK still busy. */
+export function aRun(overrides: Partial<TaskRun> = {}): TaskRun {
+  return {
+    run_id: 'R-1',
+    trigger: 'schedule',
+    actor: null,
+    started_at: '2026-06-04T09:02:00.000000Z',
+    ended_at: '2026-06-04T09:02:01.400000Z',
+    outcome: 'not_yet',
+    status: 'waiting',
+    summary: 'Waiting for HPK to complete the inbound',
+    error: null,
+    log_ids: ['L-1'],
+    ...overrides,
+  };
+}
+
+/** One correction of an inventory sync: 5 more qualified units on the virtual putaway location. */
+export function anAdjustment(overrides: Partial<Adjustment> = {}): Adjustment {
+  return {
+    gwms_warehouse_code: 'GW-LA',
+    gsku: 'GSKU-1',
+    inventory_type: 'qualified',
+    proxy_inbound_no: 'HPKIN-9',
+    local_inbound_no: 'IN-1001',
+    inbound_at: '2026-06-01T00:00:00.000000Z',
+    location: 'HPK-VPA',
+    before: 75,
+    after: 80,
+    delta: 5,
+    available: 60,
+    locked: 20,
     ...overrides,
   };
 }
