@@ -1,14 +1,19 @@
 import { Alert, Col, Descriptions, Row, Typography } from 'antd';
-import type { RequestLog } from '../api/types';
+import type { RequestLog, TestedRequest } from '../api/types';
 import { prettyBody } from './bodyText';
 import { CodeBlock } from './CodeBlock';
 import { HttpStatusTag } from './HttpStatusTag';
 
+/** An exchange as the request log keeps it; a connection test's answer leaves out the headers. */
+export type Exchange = TestedRequest & Partial<Pick<RequestLog, 'request_headers'>>;
+
 /** One recorded HTTP exchange: the request on the left, the response on the right. */
-export function RequestLogExchange({ log }: { log: RequestLog }) {
-  const headers = Object.entries(log.request_headers)
-    .map(([name, value]) => `${name}: ${value}`)
-    .join('\n');
+export function RequestLogExchange({ log }: { log: Exchange }) {
+  const headers =
+    log.request_headers &&
+    Object.entries(log.request_headers)
+      .map(([name, value]) => `${name}: ${value}`)
+      .join('\n');
   return (
     <div className="request-log-exchange">
       {log.error && <Alert type="error" showIcon message={log.error} style={{ marginBottom: 12 }} />}
@@ -23,7 +28,7 @@ export function RequestLogExchange({ log }: { log: RequestLog }) {
               </Typography.Text>
             </Descriptions.Item>
           </Descriptions>
-          <CodeBlock label="Request headers" text={headers} />
+          {headers !== undefined && <CodeBlock label="Request headers" text={headers} />}
           <CodeBlock label="Request body" text={prettyBody(log.request_body)} />
         </Col>
         <Col xs={24} lg={12}>

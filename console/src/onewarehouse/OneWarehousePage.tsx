@@ -1,9 +1,12 @@
 import { Card, Col, Descriptions, Empty, Row, Space, Spin, Tabs, Tag } from 'antd';
 import { useState } from 'react';
 import { Navigate, useNavigate, useParams } from 'react-router';
+import { useApiClient } from '../api/client';
+import { unwrap } from '../api/errors';
 import type { Environment } from '../api/types';
 import { GUARDS } from '../auth/me';
 import { PermittedButton } from '../auth/PermittedButton';
+import { ConnectionTestButton } from '../components/ConnectionTestButton';
 import { DateTime } from '../components/DateTime';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { PageHeader } from '../layout/PageHeader';
@@ -48,6 +51,7 @@ export function OneWarehousePage() {
 }
 
 function ConnectionPanel({ environment }: { environment: Environment }) {
+  const api = useApiClient();
   const connection = useConnection(environment);
   const [configuring, setConfiguring] = useState(false);
   if (connection.isPending) return <Spin />;
@@ -63,6 +67,18 @@ function ConnectionPanel({ environment }: { environment: Environment }) {
   }
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
+      {connection.data && (
+        <ConnectionTestButton
+          subject={`OneWarehouse ${environment}`}
+          test={() =>
+            unwrap(
+              api.POST('/v1/onewarehouse/connections/{environment}/test-connection', {
+                params: { path: { environment } },
+              }),
+            )
+          }
+        />
+      )}
       {connection.data && (
         <Descriptions size="small" column={{ xs: 1, sm: 2, md: 2, lg: 2, xl: 2, xxl: 4 }}>
           <Descriptions.Item label="Status">

@@ -8,6 +8,7 @@ import { unwrap } from '../api/errors';
 import type { ProxySystem } from '../api/types';
 import { GUARDS } from '../auth/me';
 import { PermittedButton } from '../auth/PermittedButton';
+import { ConnectionTestButton } from '../components/ConnectionTestButton';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { useConfirmedAction } from '../components/useConfirmedAction';
 import { PageHeader } from '../layout/PageHeader';
@@ -21,6 +22,7 @@ type Editing = { system?: ProxySystem } | null;
 
 /** GWMS > Proxy Warehouse > Proxy Warehouse System; /proxy-systems/{code} also opens that system's mappings. */
 export function ProxySystemsPage() {
+  const api = useApiClient();
   const { code } = useParams();
   const navigate = useNavigate();
   const systems = useProxySystems();
@@ -50,7 +52,7 @@ export function ProxySystemsPage() {
     {
       title: 'Actions',
       key: 'actions',
-      width: 150,
+      width: 270,
       render: (_, system) => (
         // Row clicks open the system; the buttons act on it instead.
         <Space size={0} onClick={(event) => event.stopPropagation()}>
@@ -71,6 +73,19 @@ export function ProxySystemsPage() {
           >
             Delete
           </PermittedButton>
+          <ConnectionTestButton
+            subject={system.code}
+            type="link"
+            size="small"
+            // No warehouse named: the API tests with the system's first mapped warehouse.
+            test={() =>
+              unwrap(
+                api.POST('/v1/proxy-systems/{code}/test-connection', {
+                  params: { path: { code: system.code } },
+                }),
+              )
+            }
+          />
         </Space>
       ),
     },
@@ -101,7 +116,7 @@ export function ProxySystemsPage() {
           dataSource={systems.data ?? []}
           loading={systems.isPending}
           pagination={false}
-          scroll={{ x: 1100 }}
+          scroll={{ x: 1220 }}
           rowClassName={(system) => (system.code === code ? 'ant-table-row-selected' : '')}
           onRow={(system) => ({
             onClick: () => navigate(`/proxy-systems/${encodeURIComponent(system.code)}`),
