@@ -6,6 +6,7 @@ import { ConsoleLayout } from './layout/ConsoleLayout';
 import { NotFoundPage } from './layout/NotFoundPage';
 import { LogsPage } from './logs/LogsPage';
 import { OneWarehousePage } from './onewarehouse/OneWarehousePage';
+import { OrdersPage } from './orders/OrdersPage';
 import { ProxySystemsPage } from './proxySystems/ProxySystemsPage';
 import { RunbookPage } from './runbook/RunbookPage';
 import { SyncTasksPage, TaskDetailsRoute } from './tasks/SyncTasksPage';
@@ -27,6 +28,8 @@ export function ConsoleRoutes() {
           <Route path="tasks" element={<SyncTasksPage />}>
             <Route path=":taskId" element={<TaskDetailsRoute />} />
           </Route>
+          <Route path="orders" element={<OrdersPage />} />
+          <Route path="orders/:kind" element={<OrdersPage />} />
           <Route path="proxy-systems" element={<ProxySystemsPage />} />
           <Route path="proxy-systems/:code" element={<ProxySystemsPage />} />
           <Route path="logs" element={<LogsPage />} />

@@ -3,6 +3,7 @@ import {
   AuditOutlined,
   ClusterOutlined,
   FileSearchOutlined,
+  ProfileOutlined,
   ShopOutlined,
   SyncOutlined,
 } from '@ant-design/icons';
@@ -14,6 +15,7 @@ import { SignedInUser } from './SignedInUser';
 
 const PAGES = [
   { path: '/tasks', label: 'Sync Tasks', icon: <SyncOutlined aria-hidden /> },
+  { path: '/orders', label: 'Orders', icon: <ProfileOutlined aria-hidden /> },
   { path: '/proxy-systems', label: 'Proxy Warehouse System', icon: <ClusterOutlined aria-hidden /> },
   { path: '/logs', label: 'Logs', icon: <FileSearchOutlined aria-hidden /> },
   { path: '/audit', label: 'Audit', icon: <AuditOutlined aria-hidden /> },
