@@ -49,12 +49,16 @@ class Settings(BaseSettings):
     sweeper_grace_seconds: int = 300
     request_log_ttl_days: int = 90
     snapshot_ttl_days: int = 90
-    # One inventory sync run stops paging after this long and continues in a new run (Lambda allows 900 s).
-    inventory_sync_run_budget_seconds: int = 600
     # Step 1 of a sync (running the warehouse's open inbound/outbound tasks) gets at most this long.
     inventory_sync_open_tasks_budget_seconds: int = 120
     inventory_sync_page_size: int = 500
     request_log_body_limit: int = 8192
+
+    # CSV exports: the private bucket the files go to, how long a download link lasts, and the size of
+    # each multipart upload part (S3's minimum, 5 MiB, or more): what an export holds in memory.
+    exports_bucket_name: str = "proxy-hub-exports"
+    export_link_seconds: int = Field(default=900, ge=60, le=3600)
+    export_part_bytes: int = Field(default=5 * 1024 * 1024, ge=5 * 1024 * 1024)
 
     # Operations: the topic alarms and the manual-handling digest publish to, the queue the
     # TaskNeedsManualHandling rule fills, and the SSM parameters holding the deployment's public
