@@ -1,29 +1,27 @@
-"""Inventory sync benchmark: a large warehouse synced end to end, AWS in moto, HPK over 127.0.0.1.
+"""Inventory sync benchmark: a large warehouse synced end to end, moto and HPK each in a process of its own.
 
-    .venv/bin/python bench/inventory_sync.py [--lines 200000] [--discrepancy 0.01] [--tracemalloc]
+    .venv/bin/python bench/inventory_sync.py [--lines 200000] [--discrepancy 0.01] [--invocation-seconds 900]
 
-The HPK simulator runs as a separate process (`python -m proxyhub_dev.simulators.hpk`) seeded through its
-`/_sim/inventory/seed` generate path; the ledger is built from the same `generated_batch_rows` with
-the given share of discrepancies (a third each: changed quantity, batch only HPK has, batch only we
-have). Then one sync task runs through the real task engine, executor and repositories against moto
-in this process, and the script prints its wall time, lines per second, DynamoDB calls and memory.
+The HPK simulator (`python -m proxyhub_dev.simulators.hpk`) is seeded through its `/_sim/inventory/seed`
+generate path; the ledger is built from the same `generated_batch_rows` with the given share of
+discrepancies (a third each: changed quantity, batch only HPK has, batch only we have). Then one sync
+task runs through the real task engine, executor and repositories, as the task runner runs it: each
+run gets an invocation's time (`--invocation-seconds`, Lambda's 900 s by default, passed as
+`remaining_ms`), and a run that runs out of it returns `Continue`, whose next run follows at once.
 
-moto runs with the shared trims of `proxyhub_dev.local.moto_trims` (as the local stack and the tests
-do), so it does not measure itself: no whole-table copy per transaction item, no item copy kept for
-ever, no whole-table sort per query. moto still answers far
-slower than DynamoDB (its response serializer dominates), so its share of the wall time is printed
-apart, with a projection for a 10 ms DynamoDB round trip.
+moto serves DynamoDB from its own process (`proxyhub_dev.local.moto_process`, with the shared trims of
+`proxyhub_dev.local.moto_trims`), so this process's memory is the sync's own, as in Lambda, and moto's
+tables are not in it. moto answers far slower than DynamoDB, so the time spent waiting for it is
+printed apart, with a projection for a 10 ms DynamoDB round trip; the items written are counted by
+kind, beside the goal of the corrected batches plus one snapshot item per 500 lines.
 
-Memory: the peak RSS includes moto's copy of every table; its growth during the sync is the sync's
-footprint plus moto's transient work. `--tracemalloc` adds the peak of Python allocations during the
-sync, at the cost of a much slower run.
+`--tracemalloc` adds the peak of Python allocations during the sync, at the cost of a slower run.
 """
 
 import argparse
 import contextlib
 import os
 import random
-import resource
 import socket
 import subprocess
 import sys
@@ -39,7 +37,6 @@ from typing import Any
 import boto3
 import httpx
 from botocore.client import BaseClient
-from moto import mock_aws
 from samtranslator.yaml_helper import yaml_parse
 
 from proxyhub.clock import SystemClock, from_iso
@@ -52,7 +49,6 @@ from proxyhub.observability import logger
 from proxyhub.request_log import RequestLogRecord
 from proxyhub.settings import get_settings
 from proxyhub.wiring.container import Container
-from proxyhub_dev.local.moto_trims import apply_moto_trims
 from proxyhub_dev.simulators.hpk import generated_batch_rows
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,30 +66,56 @@ TABLE_SETTINGS = {
 WRITE_OPERATIONS = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}
 # An assumed DynamoDB round trip from Lambda in the same region, for projecting moto's figures.
 DYNAMODB_CALL_SECONDS = 0.010
+LINES_PER_SNAPSHOT_ITEM = 500
+GOAL_PROJECTED_SECONDS = 60
+GOAL_PEAK_MIB = 512
 
 
 # ---------------------------------------------------------------- counting DynamoDB calls
 
 
 class DynamoCounter:
-    """Counts DynamoDB calls and the items they write, for every client in the process."""
+    """Counts DynamoDB calls and the items they write, by kind, for every client in the process."""
 
     def __init__(self) -> None:
         self.calls: Counter[str] = Counter()
-        self.items_written = 0
+        self.written: Counter[str] = Counter()
         self.seconds = 0.0
         self.enabled = False
+
+    @property
+    def items_written(self) -> int:
+        return sum(self.written.values())
 
     def record(self, operation: str, params: dict[str, Any]) -> None:
         if not self.enabled:
             return
         self.calls[operation] += 1
         if operation == "BatchWriteItem":
-            self.items_written += sum(len(requests) for requests in params["RequestItems"].values())
+            for requests in params["RequestItems"].values():
+                for request in requests:
+                    self.written[written_kind(next(iter(request.values())).get("Item") or {})] += 1
         elif operation == "TransactWriteItems":
-            self.items_written += len(params["TransactItems"])
+            for entry in params["TransactItems"]:
+                kind, body = next(iter(entry.items()))
+                if kind != "ConditionCheck":
+                    self.written[written_kind(body.get("Item") or body.get("Key") or {})] += 1
         elif operation in WRITE_OPERATIONS:
-            self.items_written += 1
+            self.written[written_kind(params.get("Item") or params.get("Key") or {})] += 1
+
+
+def written_kind(key: dict[str, Any]) -> str:
+    """What an item written is, by its key: a corrected batch, a snapshot item, bookkeeping."""
+    pk, sk = key.get("pk", {}).get("S", ""), key.get("sk", {}).get("S", "")
+    if pk.startswith("LEDGER#"):
+        return "corrected batches"
+    if pk.startswith("SNAPSHOT#"):
+        return "snapshot items" if sk.startswith(("PAGE#", "ABSENT#")) else "progress (phase changes)"
+    if pk.startswith("EFFECT#"):
+        return "effect markers"
+    if pk.startswith(("TASK#", "COUNTERS", "INVENTORY_SYNC#")) and "log_id" not in key:
+        return "task bookkeeping"
+    return "request logs"
 
 
 @contextlib.contextmanager
@@ -140,24 +162,61 @@ def hpk_simulator_process() -> Iterator[str]:
         "--port",
         str(port),
     ]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_serving(base_url)
+    with background_process(command):
+        base_url = f"http://127.0.0.1:{port}"
+        wait_until_serving(f"{base_url}/_sim/state")
         yield base_url
+
+
+@contextlib.contextmanager
+def moto_process() -> Iterator["MotoProcess"]:
+    """moto's server with the shared trims; this process's AWS clients point at it."""
+    port = free_port()
+    command = [sys.executable, "-m", "proxyhub_dev.local.moto_process", "--port", str(port)]
+    with background_process(command) as process:
+        url = f"http://127.0.0.1:{port}"
+        wait_until_serving(f"{url}/moto-api/")
+        os.environ["AWS_ENDPOINT_URL"] = url
+        yield MotoProcess(process)
+
+
+@dataclass
+class MotoProcess:
+    process: subprocess.Popen[bytes]
+
+    def peak_rss_mib(self) -> float:
+        return proc_status_mib(self.process.pid, "VmHWM")
+
+
+@contextlib.contextmanager
+def background_process(command: list[str]) -> Iterator[subprocess.Popen[bytes]]:
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield process
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
-def wait_until_serving(base_url: str) -> None:
-    deadline = time.monotonic() + 30
+def proc_status_mib(pid: int | str, field: str) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    for line in status.splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024
+    raise KeyError(field)
+
+
+def wait_until_serving(url: str) -> None:
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         with contextlib.suppress(httpx.HTTPError):
-            httpx.get(f"{base_url}/_sim/state", timeout=1)
+            httpx.get(url, timeout=1)
             return
         time.sleep(0.1)
-    raise RuntimeError(f"HPK simulator did not start at {base_url}")
+    raise RuntimeError(f"nothing answered at {url}")
 
 
 def seed_hpk(base_url: str, lines: int, sku_count: int, seed: int) -> None:
@@ -278,15 +337,16 @@ def location_of(inventory_type: str) -> str:
 
 
 class TimedRequestLog(DynamoRequestLogStore):
-    """The engine's request-log store, also adding up how long the HPK calls took."""
+    """The engine's request-log store, also adding up how long the HPK calls took (each record is
+    turned into its item once, whether stored alone or with a run's result)."""
 
     calls = 0
     milliseconds = 0
 
-    def record(self, entry: RequestLogRecord) -> None:
+    def item_for(self, entry: RequestLogRecord) -> Any:
         self.calls += 1
         self.milliseconds += entry.duration_ms
-        super().record(entry)
+        return super().item_for(entry)
 
 
 def bench_components(hpk_log: TimedRequestLog) -> Container:
@@ -308,8 +368,14 @@ class QuietScheduler:
 
 
 class QuietInvoker:
-    def run_async(self, task_id: str, trigger: Any) -> None:
-        pass
+    """The continuation's invoke is the benchmark's loop: it runs the next invocation itself."""
+
+    def __init__(self) -> None:
+        self.continuations = 0
+
+    def run_async(self, task_id: str, trigger: Any, **_: Any) -> None:
+        if trigger is Trigger.CONTINUATION:
+            self.continuations += 1
 
 
 class QuietMappingSchedules:
@@ -320,21 +386,51 @@ class QuietMappingSchedules:
         pass
 
 
-def run_sync(components: Container) -> tuple[Any, int]:
-    """One sync task through the real engine and executor, run until it settles; (task, runs)."""
+@dataclass
+class Invocation:
+    """One task-runner invocation: its wall time and where the pass stood after it."""
+
+    seconds: float
+    status: str
+    progress: str | None
+
+
+def run_sync(components: Container, invocation_seconds: float) -> tuple[Any, list[Invocation]]:
+    """One sync task through the real engine and executor, one invocation after another (each with
+    Lambda's remaining time) until it settles; (task, invocations)."""
     engine = components.task_engine
     task = components.inventory_sync_service.start(SYSTEM, PROXY_WAREHOUSE)
-    runs = 0
-    while task.status is not TaskStatus.SUCCESS and runs < 20:
-        engine.run_task(task.task_id, Trigger.SYNC_NOW)
+    invocations: list[Invocation] = []
+    trigger = Trigger.CREATED
+    while task.status is not TaskStatus.SUCCESS and len(invocations) < 500:
+        started = time.monotonic()
+        ends_at = started + invocation_seconds
+
+        def remaining_ms(ends_at: float = ends_at) -> int:
+            return int((ends_at - time.monotonic()) * 1000)
+
+        engine.run_task(task.task_id, trigger, remaining_ms=remaining_ms)
         task = engine.get_task(task.task_id)
-        runs += 1
-    return task, runs
+        invocations.append(Invocation(time.monotonic() - started, task.status.value, task.progress))
+        print(
+            f"  invocation {len(invocations)}: {invocations[-1].seconds:,.0f} s, {task.status.value}, "
+            f"{task.progress or task.execution_summary}",
+            flush=True,
+        )
+        if task.status is not TaskStatus.WAITING:
+            break
+        trigger = Trigger.CONTINUATION
+    return task, invocations
 
 
 def peak_rss_mib() -> float:
-    # Linux reports kilobytes.
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return proc_status_mib("self", "VmHWM")
+
+
+def reset_peak_rss() -> None:
+    """Linux: the peak RSS (VmHWM) starts again from the current RSS."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
 
 
 def main() -> None:
@@ -345,6 +441,7 @@ def main() -> None:
     parser.add_argument("--skus", type=int, default=1000)
     parser.add_argument("--discrepancy", type=float, default=0.01)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--invocation-seconds", type=float, default=900, help="each run's time (Lambda's)")
     parser.add_argument("--tracemalloc", action="store_true", help="also trace Python allocations (slower)")
     args = parser.parse_args()
 
@@ -358,8 +455,7 @@ def main() -> None:
         SECRETS_PREFIX="bench",
     )
     logger.setLevel("WARNING")
-    apply_moto_trims()
-    with hpk_simulator_process() as base_url, mock_aws():
+    with hpk_simulator_process() as base_url, moto_process() as moto:
         create_aws_resources()
         hpk_log = TimedRequestLog(get_settings(), SystemClock())
         components = bench_components(hpk_log)
@@ -369,55 +465,72 @@ def main() -> None:
         plan = seed_ledger(args.lines, args.skus, args.seed, args.discrepancy)
         print(
             f"seeded {args.lines:,} HPK lines and the ledger ({plan.discrepancies:,} discrepancies) "
-            f"in {time.perf_counter() - started:.0f} s"
+            f"in {time.perf_counter() - started:.0f} s",
+            flush=True,
         )
 
         counter = DynamoCounter()
+        reset_peak_rss()
         rss_before = peak_rss_mib()
         if args.tracemalloc:
             tracemalloc.start()
         with counting_dynamodb_calls(counter):
             counter.enabled = True
             started = time.perf_counter()
-            task, runs = run_sync(components)
+            task, invocations = run_sync(components, args.invocation_seconds)
             wall = time.perf_counter() - started
         traced_peak = tracemalloc.get_traced_memory()[1] / 2**20 if args.tracemalloc else None
-        report(args.lines, task, runs, wall, counter, hpk_log, rss_before, traced_peak)
+        report(args.lines, task, invocations, wall, counter, hpk_log, rss_before, traced_peak, moto)
 
 
 def report(
     lines: int,
     task: Any,
-    runs: int,
+    invocations: list[Invocation],
     wall: float,
     counter: DynamoCounter,
     hpk_log: TimedRequestLog,
     rss_before: float,
     traced_peak: float | None,
+    moto: MotoProcess,
 ) -> None:
     writes = sum(counter.calls[name] for name in WRITE_OPERATIONS)
     calls = sum(counter.calls.values())
     hpk_seconds = hpk_log.milliseconds / 1000
     own_seconds = wall - counter.seconds - hpk_seconds
     projected = own_seconds + hpk_seconds + calls * DYNAMODB_CALL_SECONDS
-    print(f"task {task.task_id}: {task.status.value} after {runs} run(s): {task.execution_summary}")
+    runs = len(invocations)
+    print(f"task {task.task_id}: {task.status.value} after {runs} invocation(s): {task.execution_summary}")
     print(f"wall time          {timedelta(seconds=round(wall))} ({wall:.1f} s)")
     print(f"lines/second       {lines / wall:,.0f}")
-    print(f"  in moto          {counter.seconds:,.1f} s ({calls:,} DynamoDB calls served in-process)")
+    print(f"  waiting for moto {counter.seconds:,.1f} s ({calls:,} DynamoDB calls to moto's process)")
     print(f"  in HPK calls     {hpk_seconds:,.1f} s ({hpk_log.calls:,} calls to the simulator)")
     print(f"  elsewhere        {own_seconds:,.1f} s (proxyhub, PynamoDB, botocore)")
     print(
         f"projected          {projected:,.0f} s with DynamoDB at {DYNAMODB_CALL_SECONDS * 1000:.0f} ms a call "
-        "instead of moto"
+        f"instead of moto (goal ≤ {GOAL_PROJECTED_SECONDS} s at 200,000 lines)"
     )
     print(f"DynamoDB writes    {writes:,} calls, {counter.items_written:,} items")
+    for kind, count in counter.written.most_common():
+        print(f"  {kind:22} {count:,}")
+    corrected = counter.written["corrected batches"]
+    budget = corrected + -(-lines // LINES_PER_SNAPSHOT_ITEM)
+    sync_items = corrected + counter.written["snapshot items"] + counter.written["effect markers"]
+    sync_items += counter.written["progress (phase changes)"]
+    print(
+        f"  the sync's own   {sync_items:,} items (batches, snapshot, markers, progress); goal ≤ {budget:,} "
+        f"= {corrected:,} corrected batches + ⌈{lines:,}/{LINES_PER_SNAPSHOT_ITEM}⌉ snapshot items"
+    )
     print(f"DynamoDB reads     {calls - writes:,} calls")
     print(
         "  by operation     "
         + ", ".join(f"{name} {count:,}" for name, count in sorted(counter.calls.items()))
     )
     peak = peak_rss_mib()
-    print(f"peak RSS           {peak:,.0f} MiB (grew {peak - rss_before:,.0f} MiB during the sync)")
+    print(
+        f"peak RSS           {peak:,.0f} MiB in this process during the sync (from {rss_before:,.0f}; goal ≤ "
+        f"{GOAL_PEAK_MIB} MiB); moto's process {moto.peak_rss_mib():,.0f} MiB"
+    )
     if traced_peak is not None:
         print(f"traced peak        {traced_peak:,.0f} MiB of Python allocations during the sync")
 

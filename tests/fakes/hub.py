@@ -152,7 +152,7 @@ def hub_kit(**settings_overrides: Any) -> HubKit:
         request_log=service_log,
         clock=clock,
     )
-    snapshots = InMemorySnapshotStore()
+    snapshots = InMemorySnapshotStore(ledger)
     inventory_sync = InventorySync(
         clients=clients,
         config=config,

@@ -11,11 +11,14 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from proxyhub.errors import InvalidInputError
-from proxyhub.models.inventory import SnapshotEntry, SnapshotLine, SnapshotScope
+from proxyhub.models.inventory import Correction, SnapshotEntry, SnapshotLine, SnapshotScope
 from proxyhub.models.skus import SkuMapping, SkuSyncStatus
+
+if TYPE_CHECKING:
+    from fakes.orders import InMemoryStockLedger
 
 
 @dataclass(frozen=True)
@@ -41,18 +44,56 @@ def _parse_cursor(cursor: str) -> tuple[int, int]:
 
 
 class InMemorySnapshotStore:
-    def __init__(self) -> None:
+    """`ledger` is where pages' corrections are applied and recorded (`InMemoryStockLedger.apply_recorded`)."""
+
+    def __init__(self, ledger: "InMemoryStockLedger | None" = None) -> None:
         self.pages: dict[str, dict[int, _Page]] = {}
-        self._progress: dict[str, str] = {}
+        self._progress: dict[str, list[str]] = {}
         self.progress_expiry: dict[str, datetime] = {}
         self.active: dict[str, str] = {}
+        self.absent_blocks: dict[str, set[int]] = {}
+        self._ledger = ledger
 
     # ------------------------------------------------------------ pages
 
-    def save_page(
-        self, scope: SnapshotScope, page_no: int, lines: Sequence[SnapshotLine], expires_at: datetime
-    ) -> None:
+    def record_page(
+        self,
+        scope: SnapshotScope,
+        page_no: int,
+        lines: Sequence[SnapshotLine],
+        corrections: Sequence[Correction],
+        progress: dict[str, Any],
+        expires_at: datetime,
+        now: datetime,
+    ) -> bool:
+        if page_no in self.pages.get(scope.task_id, {}):
+            return False
+        self._apply(scope.task_id, f"PAGE#{page_no:06d}", corrections)
         self.pages.setdefault(scope.task_id, {})[page_no] = _Page(scope, tuple(lines), expires_at)
+        self.save_progress(scope.task_id, progress, expires_at)
+        return True
+
+    def record_absent(
+        self,
+        scope: SnapshotScope,
+        block_no: int,
+        corrections: Sequence[Correction],
+        progress: dict[str, Any],
+        expires_at: datetime,
+        now: datetime,
+    ) -> bool:
+        done = self.absent_blocks.setdefault(scope.task_id, set())
+        if block_no in done:
+            return False
+        self._apply(scope.task_id, f"ABSENT#{block_no:06d}", corrections)
+        done.add(block_no)
+        self.save_progress(scope.task_id, progress, expires_at)
+        return True
+
+    def _apply(self, task_id: str, block_id: str, corrections: Sequence[Correction]) -> None:
+        if corrections:
+            assert self._ledger is not None, "this snapshot store was built without the ledger"
+            self._ledger.apply_recorded(task_id, block_id, corrections)
 
     def drop_pages_after(self, task_id: str, last_page: int) -> None:
         pages = self.pages.get(task_id, {})
@@ -96,15 +137,22 @@ class InMemorySnapshotStore:
     # ------------------------------------------------------------ progress
 
     def load_progress(self, task_id: str) -> dict[str, Any] | None:
-        saved = self._progress.get(task_id)
-        if saved is None:
+        """The furthest saved (the highest step), as the DynamoDB store picks among its copies."""
+        saved = [json.loads(text) for text in self._progress.get(task_id, [])]
+        if not saved:
             return None
-        loaded: dict[str, Any] = json.loads(saved)
-        return loaded
+        furthest: dict[str, Any] = max(saved, key=lambda progress: progress.get("step", 0))
+        return furthest
 
     def save_progress(self, task_id: str, progress: dict[str, Any], expires_at: datetime) -> None:
-        self._progress[task_id] = json.dumps(progress)
+        self._progress.setdefault(task_id, []).append(json.dumps(progress))
         self.progress_expiry[task_id] = expires_at
+
+    def forget_progress_after(self, task_id: str, step: int) -> None:
+        """Test setup: a run that died after `step`, its later progress never saved."""
+        self._progress[task_id] = [
+            text for text in self._progress.get(task_id, []) if json.loads(text).get("step", 0) <= step
+        ]
 
     # ------------------------------------------------------------ one sync per warehouse
 

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from proxyhub.clock import from_iso, to_iso
 from proxyhub.errors import ConcurrentUpdateError
+from proxyhub.inventory.ports import LedgerChangedError
 from proxyhub.models.config import WarehouseMapping
 from proxyhub.models.inventory import BatchKey, Correction, LedgerBatch, StockDelta
 from proxyhub.models.orders import Order, OrderKind, OrderSummary, StoredOrder
@@ -246,8 +247,26 @@ class InMemoryStockLedger:
             self.effects.append(effect_id)
             return True
 
+    def apply_recorded(self, task_id: str, block_id: str, corrections: Sequence[Correction]) -> None:
+        """The corrections of a sync's page or absent block, as the snapshot store writes them with it:
+        each batch must still hold the correction's `before` (else LedgerChangedError, nothing applied)."""
+        with self._lock:
+            for correction in corrections:
+                held = self._batches.get((correction.key.gwms_warehouse_code, correction.key.sort_key()))
+                if (held.quantity if held else 0) != correction.before:
+                    raise LedgerChangedError(block_id)
+            self._add([correction.stock_delta() for correction in corrections])
+            if corrections:
+                self.adjustments.setdefault(task_id, {})[block_id] = [
+                    replace(c, key=_normalised(c.key)) for c in corrections
+                ]
+
     def corrections_of(self, task_id: str) -> Iterator[Correction]:
-        for _block_id, corrections in sorted(self.adjustments.get(task_id, {}).items()):
+        # As the DynamoDB ledger lists them: a sync's pages, then its absent blocks.
+        blocks = sorted(
+            self.adjustments.get(task_id, {}).items(), key=lambda b: (b[0].startswith("ABSENT#"), b[0])
+        )
+        for _block_id, corrections in blocks:
             yield from corrections
 
     def correction_page(self, task_id: str, limit: int, cursor: str | None) -> Page[Correction]:

@@ -27,6 +27,7 @@ from proxyhub.proxy.ports import (
     InboundState,
     InboundStatus,
     InventoryBatch,
+    InventoryPage,
     LogContext,
     OutboundLine,
     OutboundRequest,
@@ -281,7 +282,7 @@ class FakeProxyWarehouse:
         *,
         first_page: int = 1,
         context: LogContext | None = None,
-    ) -> Iterator[list[InventoryBatch]]:
+    ) -> Iterator[InventoryPage]:
         """Lazily, one page per "call", like the HPK client: every non-empty page is yielded, and the
         listing ends with the last page (an empty listing is one call that yields nothing)."""
         batches = self.inventory.get(warehouse_code, [])
@@ -289,7 +290,7 @@ class FakeProxyWarehouse:
         while True:
             self._enter("inventory_page", (warehouse_code, page_no))
             self.pages_served.append((warehouse_code, page_no))
-            page = list(batches[(page_no - 1) * page_size : page_no * page_size])
+            page = InventoryPage(batches[(page_no - 1) * page_size : page_no * page_size], len(batches))
             if page:
                 yield page
             if not page or page_no * page_size >= len(batches):
@@ -362,7 +363,7 @@ class LoggedProxyClient:
         *,
         first_page: int = 1,
         context: LogContext | None = None,
-    ) -> Iterator[list[InventoryBatch]]:
+    ) -> Iterator[InventoryPage]:
         for page in self._warehouse.iter_inventory(
             warehouse_code, page_size, first_page=first_page, context=context
         ):

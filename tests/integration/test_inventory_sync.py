@@ -16,6 +16,7 @@ from proxyhub.dal.task_repository import DynamoTaskRepository
 from proxyhub.errors import ConflictError
 from proxyhub.inventory.executor import InventorySyncExecutor
 from proxyhub.inventory.service import InventorySyncService
+from proxyhub.inventory.sync_pass import RUN_RESERVE
 from proxyhub.models.config import ProxySystemCreate, SkuInput, WarehouseMappingInput
 from proxyhub.models.inventory import BatchKey, Correction
 from proxyhub.models.tasks import BusinessType, Route, Task, TaskStatus, TaskType, Trigger
@@ -84,6 +85,8 @@ class Hub:
     events: RecordingEvents
     simulator: HpkSimulator
     seeded: int = 0
+    # The invocation's time left, as the task runner passes Lambda's; None: runs are not cut short.
+    remaining_ms: Callable[[], int] | None = None
 
     @property
     def settings(self) -> Settings:
@@ -132,7 +135,7 @@ class Hub:
         return self.service.start(SYSTEM, PROXY_WAREHOUSE)
 
     def run(self, task: Task, trigger: Trigger = Trigger.CREATED) -> Task:
-        self.engine.run_task(task.task_id, trigger)
+        self.engine.run_task(task.task_id, trigger, remaining_ms=self.remaining_ms)
         stored = self.tasks.get(task.task_id)
         assert stored is not None
         return stored
@@ -173,7 +176,7 @@ def simulator() -> Iterator[HpkSimulator]:
 
 @pytest.fixture
 def make_hub(aws: Settings, simulator: HpkSimulator) -> Callable[..., Hub]:
-    def make(**settings_overrides: Any) -> Hub:
+    def make(*, one_page_per_run: bool = False, **settings_overrides: Any) -> Hub:
         components = Container(aws.model_copy(update=settings_overrides))
         # Only inventory sync's executor: tests script the flows whose tasks a sync runs first.
         components.install_production_executors = False
@@ -206,7 +209,9 @@ def make_hub(aws: Settings, simulator: HpkSimulator) -> Callable[..., Hub]:
         )
         for sku in SKUS:
             config.put_sku(sku, SkuInput(name=sku, local_sku=f"L-{sku}"))
-        return Hub(components, events, simulator)
+        # The clock stands still: an invocation with just the sync's reserve left reads one page per run.
+        remaining_ms = (lambda: int(RUN_RESERVE.total_seconds() * 1000)) if one_page_per_run else None
+        return Hub(components, events, simulator, remaining_ms=remaining_ms)
 
     return make
 
@@ -445,13 +450,14 @@ def test_a_rerun_with_unchanged_stock_corrects_nothing(hub: Hub) -> None:
 
 def test_a_run_repeated_after_a_crash_never_corrects_twice(make_hub: Callable[..., Hub]) -> None:
     # Given a sync whose first run stopped after page 1 (budget 0: one page per run)
-    hub = make_hub(inventory_sync_page_size=2, inventory_sync_run_budget_seconds=0)
+    hub = make_hub(inventory_sync_page_size=2, one_page_per_run=True)
     hub.seed_hpk(*(hpk_batch(f"SKU-{n}", f"HPKI-{n}", f"IB-{n}", available=n) for n in range(1, 5)))
     task = hub.run(hub.start())
     assert task.status is TaskStatus.WAITING
     before_page_2 = hub.components.snapshots.load_progress(task.task_id)
     assert before_page_2 is not None
-    # When page 2 is corrected but the run dies before saving its progress, and the task runs again
+    # When page 2 is corrected, an older progress is saved as if the run had died before its own
+    # (a page and the progress after it are written together, so the page's wins), and it runs again
     hub.run(task, Trigger.SYNC_NOW)
     hub.components.snapshots.save_progress(task.task_id, before_page_2, NOW + timedelta(days=1))
     for _ in range(3):
@@ -493,7 +499,7 @@ def test_a_warehouse_too_large_for_one_run_continues_in_the_next_runs_as_one_tas
     make_hub: Callable[..., Hub],
 ) -> None:
     # Given five lines, pages of two, and a run budget that ends each run after one page
-    hub = make_hub(inventory_sync_page_size=2, inventory_sync_run_budget_seconds=0)
+    hub = make_hub(inventory_sync_page_size=2, one_page_per_run=True)
     hub.seed_hpk(*(hpk_batch(f"SKU-{n}", f"HPKI-{n}", f"IB-{n}", available=1) for n in range(1, 6)))
     task = hub.start()
     # When the task runs until it finishes

@@ -1,7 +1,8 @@
 """Inventory sync on in-memory fakes, run by the real task engine: the executor and its pass against a
 fake proxy warehouse listing, the ledger and the snapshot store; and the refusals of starting a sync."""
 
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -17,6 +18,7 @@ from fakes.hub import (
 from fakes.proxy import inventory_batch
 from proxyhub.clock import to_iso
 from proxyhub.errors import ConflictError, NotFoundError
+from proxyhub.inventory.sync_pass import RUN_RESERVE
 from proxyhub.models.inventory import BatchKey, Correction
 from proxyhub.models.orders import InboundOrderCreate
 from proxyhub.models.skus import SkuMapping, SkuSyncStatus
@@ -272,9 +274,15 @@ def test_the_warehouses_unfinished_order_tasks_run_first(hub: HubKit) -> None:
 # ---------------------------------------------------------------- runs that stop and continue
 
 
+def in_an_invocation_of(hub: HubKit, seconds: float) -> Callable[[], int]:
+    """Lambda's remaining time: `seconds` of work after the sync's reserve, on the fake clock."""
+    ends_at = hub.tasks.clock.now() + RUN_RESERVE + timedelta(seconds=seconds)
+    return lambda: int((ends_at - hub.tasks.clock.now()).total_seconds() * 1000)
+
+
 def test_a_run_out_of_time_continues_in_the_next_run_where_it_stopped(hub: HubKit) -> None:
     # Given a listing of two pages, and a proxy so slow that one page uses up a run's time budget
-    hub = hub_kit(inventory_sync_page_size=2, inventory_sync_run_budget_seconds=60)
+    hub = hub_kit(inventory_sync_page_size=2)
     seed_main_scenario(hub)
     started_at = hub.tasks.clock.now()
     slow_pages: list[int] = []
@@ -287,14 +295,18 @@ def test_a_run_out_of_time_continues_in_the_next_run_where_it_stopped(hub: HubKi
     hub.warehouse.on_call("inventory_page", slow_first_page)
     task = hub.inventory_service.start(SYSTEM, PROXY_WAREHOUSE)
 
-    # When the first run reads page 1 and runs out of time
-    first = hub.run(task.task_id, Trigger.CREATED)
-
-    # Then it waits for the next run, saying how far it got, with page 1's corrections applied
-    assert first.status is TaskStatus.WAITING
-    assert hub.task(task.task_id).execution_summary == (
-        "Continues in the next run: 2 lines read, 2 batches compared so far"
+    # When the first run, in an invocation with a minute left, reads page 1 and runs out of time
+    first = hub.tasks.engine.run_task(
+        task.task_id, Trigger.CREATED, remaining_ms=in_an_invocation_of(hub, 60)
     )
+
+    # Then it is due again at once, saying how far it got, with page 1's corrections applied, and the
+    # next run is invoked right away
+    assert first.status is TaskStatus.WAITING
+    continued = hub.task(task.task_id)
+    assert continued.execution_summary == "Continues in the next run: 2 lines read, 2 batches compared so far"
+    assert (continued.progress, continued.next_execution_at) == ("page 1 of ~2", hub.tasks.clock.now())
+    assert hub.tasks.invoker.calls[-1] == (task.task_id, Trigger.CONTINUATION)
     assert (hub.ledger.quantity(CHANGED), hub.ledger.quantity(MISSING), hub.ledger.quantity(ABSENT)) == (
         10,
         2,
@@ -303,8 +315,7 @@ def test_a_run_out_of_time_continues_in_the_next_run_where_it_stopped(hub: HubKi
     assert hub.published("InventoryCorrected") == []
 
     # When the next run comes
-    hub.tasks.clock.advance(hours=12)
-    hub.run(task.task_id, Trigger.SCHEDULE)
+    hub.run(task.task_id, Trigger.CONTINUATION)
 
     # Then it continued with page 2 only, finished the pass, and corrected nothing twice
     assert hub.warehouse.pages_served == [(PROXY_WAREHOUSE, 1), (PROXY_WAREHOUSE, 2)]
@@ -323,14 +334,9 @@ def test_a_run_out_of_time_continues_in_the_next_run_where_it_stopped(hub: HubKi
     assert len(hub.snapshots.lines(task.task_id)) == 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Production: a continued pass counts against the inventory_sync rule's max_runs=3 (and waits its "
-    "12 h interval between runs), so a pass needing a 4th run ends in manual handling though it progressed",
-)
 def test_a_pass_that_needs_more_runs_than_the_retry_limit_still_completes() -> None:
     # Given a listing of four pages, each using up a run's time budget
-    hub = hub_kit(inventory_sync_page_size=1, inventory_sync_run_budget_seconds=60)
+    hub = hub_kit(inventory_sync_page_size=1)
     hub.warehouse.inventory[PROXY_WAREHOUSE] = [
         inventory_batch("SKU-1", T1, available=qty, proxy_inbound_no=f"HPK-IN-{qty:04d}")
         for qty in range(1, 5)
@@ -338,14 +344,15 @@ def test_a_pass_that_needs_more_runs_than_the_retry_limit_still_completes() -> N
     hub.warehouse.on_call("inventory_page", lambda *_: hub.tasks.clock.advance(seconds=61))
     task = hub.inventory_service.start(SYSTEM, PROXY_WAREHOUSE)
 
-    # When each run continues the pass at the task's next execution time
-    hub.run(task.task_id, Trigger.CREATED)
-    for _ in range(3):
-        next_run = hub.task(task.task_id).next_execution_at
-        if next_run is None:
+    # When each run, an invocation with a minute to work, continues the pass in the next invocation
+    hub.tasks.engine.run_task(task.task_id, Trigger.CREATED, remaining_ms=in_an_invocation_of(hub, 60))
+    for _ in range(4):
+        if hub.task(task.task_id).status is TaskStatus.SUCCESS:
             break
-        hub.tasks.clock.advance(seconds=(next_run - hub.tasks.clock.now()).total_seconds())
-        hub.run(task.task_id, Trigger.SCHEDULE)
+        assert hub.task(task.task_id).next_execution_at == hub.tasks.clock.now()
+        hub.tasks.engine.run_task(
+            task.task_id, Trigger.CONTINUATION, remaining_ms=in_an_invocation_of(hub, 60)
+        )
 
     # Then the pass completes
     assert hub.task(task.task_id).status is TaskStatus.SUCCESS

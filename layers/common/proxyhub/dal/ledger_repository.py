@@ -13,11 +13,12 @@ adjustment record) joins the last chunk's transaction.
 import base64
 import binascii
 import json
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.update import Action
 from pynamodb.models import Model
@@ -75,6 +76,33 @@ class EffectMarkerItem(Model):
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
     applied_at = UnicodeAttribute()
+    # Markers of an inventory sync's chunks expire with its snapshot; an order's stay.
+    expires_at = TTLAttribute(null=True)
+
+
+_BATCH_ATTRIBUTES = [
+    "gsku",
+    "inventory_type",
+    "proxy_inbound_no",
+    "local_inbound_no",
+    "inbound_at",
+    "location",
+    "quantity",
+]
+
+
+def _batch_of(raw: dict[str, Any], gwms_warehouse_code: str) -> LedgerBatch:
+    key = BatchKey(
+        gwms_warehouse_code=gwms_warehouse_code,
+        gsku=raw["gsku"]["S"],
+        inventory_type=_inventory_type(raw["inventory_type"]["S"]),
+        proxy_inbound_no=raw["proxy_inbound_no"]["S"],
+        local_inbound_no=raw["local_inbound_no"]["S"],
+        inbound_at=from_iso(raw["inbound_at"]["S"]),
+    )
+    return LedgerBatch(
+        key=key, location=raw["location"]["S"], quantity=int(raw.get("quantity", {"N": "0"})["N"])
+    )
 
 
 def _inventory_type(value: str) -> InventoryType:
@@ -157,11 +185,25 @@ class DynamoStockLedger:
         return _apply(effect_id, [c.stock_delta() for c in corrections], now, record_adjustments)
 
     def batches(self, gwms_warehouse_code: str, gsku: str | None = None) -> Iterator[LedgerBatch]:
-        """In key order: by GSKU, then type, inbound numbers and inbound time."""
-        prefix = f"BATCH#{gsku}#" if gsku else "BATCH#"
-        items = LedgerBatchItem.query(_ledger_pk(gwms_warehouse_code), LedgerBatchItem.sk.startswith(prefix))
-        for item in items:
-            yield item.to_domain(gwms_warehouse_code)
+        """In key order: by GSKU, then type, inbound numbers and inbound time. Read page by page (1 MB
+        each) and decoded from the raw items: an inventory sync reads a warehouse's every batch."""
+        connection = LedgerBatchItem._get_connection()
+        # The partition holds batches only: a whole warehouse needs no key condition.
+        condition = LedgerBatchItem.sk.startswith(f"BATCH#{gsku}#") if gsku else None
+        start: dict[str, Any] | None = None
+        while True:
+            page = connection.query(
+                _ledger_pk(gwms_warehouse_code),
+                range_key_condition=condition,
+                attributes_to_get=_BATCH_ATTRIBUTES,
+                exclusive_start_key=start,
+                consistent_read=True,
+            )
+            for raw in page.get("Items", []):
+                yield _batch_of(raw, gwms_warehouse_code)
+            start = page.get("LastEvaluatedKey")
+            if start is None:
+                return
 
     def find_batches(self, keys: Iterable[BatchKey]) -> dict[BatchKey, LedgerBatch]:
         """The batches among `keys` that the ledger holds (BatchGetItem, 100 keys per request)."""
@@ -176,27 +218,21 @@ class DynamoStockLedger:
 
     def corrections_of(self, task_id: str) -> Iterator[Correction]:
         """Every correction an inventory sync task made, block by block."""
-        for item in AdjustmentItem.query(f"ADJUSTMENTS#{task_id}"):
-            yield from _corrections_in(item)
+        for _block_id, corrections in _recorded_blocks(task_id, None):
+            yield from corrections
 
     def correction_page(self, task_id: str, limit: int, cursor: str | None) -> Page[Correction]:
         """`limit` corrections in block order; the cursor names a block and how many of its
         corrections were already served, since a block holds up to a hundred."""
         block_id, served = _decode_block_cursor(cursor) if cursor else (None, 0)
-        items = AdjustmentItem.query(
-            f"ADJUSTMENTS#{task_id}",
-            range_key_condition=AdjustmentItem.sk >= block_id if block_id else None,
-            # A block holds at most a chunk's worth: read about as many blocks as the page needs.
-            page_size=limit // _CHUNK + 2,
-        )
         page: list[Correction] = []
-        for item in items:
-            skip = served if item.sk == block_id else 0
-            remaining = _corrections_in(item)[skip:]
+        for item_block_id, corrections in _recorded_blocks(task_id, block_id):
+            skip = served if item_block_id == block_id else 0
+            remaining = corrections[skip:]
             room = limit - len(page)
             page.extend(remaining[:room])
             if len(remaining) >= room:
-                return Page(page, _block_cursor(item.sk, skip + room))
+                return Page(page, _block_cursor(item_block_id, skip + room))
         return Page(page, None)
 
 
@@ -317,6 +353,49 @@ def _correction_record(correction: Correction) -> dict[str, Any]:
         "available": correction.available,
         "locked": correction.locked,
     }
+
+
+def _recorded_blocks(task_id: str, start: str | None) -> Iterator[tuple[str, list[Correction]]]:
+    """(block id, corrections) of a sync task from `start` on: the adjustment records of syncs made
+    before the corrections moved in with their snapshot pages, then the pages and absent blocks."""
+    from proxyhub.dal.snapshot_repository import corrections_recorded, is_recorded_block
+
+    if start is None or not is_recorded_block(start):
+        legacy = AdjustmentItem.query(
+            f"ADJUSTMENTS#{task_id}", range_key_condition=AdjustmentItem.sk >= start if start else None
+        )
+        for item in legacy:
+            yield item.sk, _corrections_in(item)
+        start = None
+    yield from corrections_recorded(task_id, start)
+
+
+def encode_corrections(corrections: Sequence[Correction]) -> bytes | None:
+    """The records of a page's (or block's) corrections, compactly: zlib JSON."""
+    if not corrections:
+        return None
+    records = [_correction_record(correction) for correction in corrections]
+    return zlib.compress(json.dumps(records, separators=(",", ":")).encode())
+
+
+def decode_corrections(blob: bytes, gwms_warehouse_code: str) -> list[Correction]:
+    return [
+        _correction_from_record(gwms_warehouse_code, record) for record in json.loads(zlib.decompress(blob))
+    ]
+
+
+def correction_update(transaction: TransactWrite, correction: Correction, stamp: str) -> None:
+    """The batch corrected in a transaction, on the condition that it still holds `before`."""
+    delta = correction.stock_delta()
+    if correction.before == 0:
+        condition = LedgerBatchItem.pk.does_not_exist() | (LedgerBatchItem.quantity == 0)
+    else:
+        condition = LedgerBatchItem.quantity == correction.before
+    transaction.update(_batch_item(delta), actions=_add_actions(delta, stamp), condition=condition)
+
+
+def effect_marker(effect_id: str, stamp: str, expires_at: datetime | None = None) -> EffectMarkerItem:
+    return EffectMarkerItem(f"EFFECT#{effect_id}", "0000", applied_at=stamp, expires_at=expires_at)
 
 
 def _corrections_in(item: AdjustmentItem) -> list[Correction]:

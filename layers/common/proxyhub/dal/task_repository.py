@@ -222,11 +222,13 @@ class StaleTaskError(Exception):
 class DynamoTaskRepository:
     """The `TaskStore` and `TaskQueries` ports on DynamoDB."""
 
-    def __init__(self, settings: Settings, clock: Clock) -> None:
+    def __init__(
+        self, settings: Settings, clock: Clock, request_logs: DynamoRequestLogStore | None = None
+    ) -> None:
         self._clock = clock
         self._connection = Connection(region=settings.aws_region)
         # A run's last request-log records are written in its final transaction.
-        self._request_logs = DynamoRequestLogStore(settings, clock)
+        self._request_logs = request_logs or DynamoRequestLogStore(settings, clock)
 
     # ------------------------------------------------------------ writes
 

@@ -45,27 +45,43 @@ class InventoryLedger(Protocol):
         """Every batch of the warehouse, in key order (`BatchKey.sort_key`)."""
         ...
 
-    def apply_corrections(
-        self,
-        effect_id: str,
-        corrections: Sequence[Correction],
-        now: datetime,
-        *,
-        task_id: str,
-        block_id: str,
-        gwms_warehouse_code: str,
-    ) -> bool:
-        """Corrects the stock and records the adjustments together, once per effect id."""
+    def corrections_of(self, task_id: str) -> Iterator[Correction]:
+        """Every correction the sync task made, in the order it made them."""
         ...
 
-    def corrections_of(self, task_id: str) -> Iterator[Correction]: ...
+
+class LedgerChangedError(Exception):
+    """A batch no longer holds the quantity a correction was computed from: another writer changed it
+    (nothing of that write was applied)."""
 
 
 class SnapshotStore(Protocol):
-    def save_page(
-        self, scope: SnapshotScope, page_no: int, lines: Sequence[SnapshotLine], expires_at: datetime
-    ) -> None:
-        """Writing a page again (a retried run) replaces it."""
+    def record_page(
+        self,
+        scope: SnapshotScope,
+        page_no: int,
+        lines: Sequence[SnapshotLine],
+        corrections: Sequence[Correction],
+        progress: dict[str, Any],
+        expires_at: datetime,
+        now: datetime,
+    ) -> bool:
+        """Stores a listing page with the corrections it caused and the progress after it, together:
+        each corrected batch must still hold the correction's `before` (else LedgerChangedError).
+        False when the page had been recorded before (nothing is written then)."""
+        ...
+
+    def record_absent(
+        self,
+        scope: SnapshotScope,
+        block_no: int,
+        corrections: Sequence[Correction],
+        progress: dict[str, Any],
+        expires_at: datetime,
+        now: datetime,
+    ) -> bool:
+        """Zeroes a block of our batches the listing did not contain, with their record and the
+        progress after them, together; like `record_page` for the conditions and the repeat."""
         ...
 
     def drop_pages_after(self, task_id: str, last_page: int) -> None: ...
@@ -76,7 +92,9 @@ class SnapshotStore(Protocol):
         self, task_id: str, limit: int, cursor: str | None
     ) -> tuple[list[SnapshotEntry], str | None]: ...
 
-    def load_progress(self, task_id: str) -> dict[str, Any] | None: ...
+    def load_progress(self, task_id: str) -> dict[str, Any] | None:
+        """The furthest progress saved (the highest `step`), wherever it was saved."""
+        ...
 
     def save_progress(self, task_id: str, progress: dict[str, Any], expires_at: datetime) -> None: ...
 

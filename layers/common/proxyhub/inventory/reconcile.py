@@ -13,6 +13,7 @@ from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from hashlib import blake2b
+from typing import Protocol
 
 from proxyhub.models.inventory import (
     BatchKey,
@@ -51,8 +52,14 @@ def observations(lines: Iterable[SnapshotLine], gwms_warehouse_code: str) -> lis
     return list(seen.values())
 
 
+class HeldBatches(Protocol):
+    def get(self, key: BatchKey) -> LedgerBatch | None: ...
+
+
 def corrections_for_observed(
-    observed: Iterable[Observation], ledger: Mapping[BatchKey, LedgerBatch], locations: DedicatedLocations
+    observed: Iterable[Observation],
+    ledger: HeldBatches | Mapping[BatchKey, LedgerBatch],
+    locations: DedicatedLocations,
 ) -> list[Correction]:
     """Adjusts batches whose quantity differs and creates the ones we lack (before = 0)."""
     corrections = []
@@ -79,6 +86,36 @@ def corrections_for_observed(
 def batch_fingerprint(key: BatchKey) -> int:
     """64 bits standing for a batch of one warehouse: eight bytes per batch instead of its key."""
     return int.from_bytes(blake2b(key.sort_key().encode(), digest_size=8).digest(), "big")
+
+
+class LedgerPicture:
+    """Our batches of one warehouse as a sync compares the listing with them, read once per run: per
+    batch its fingerprint, quantity and whether it sits on its dedicated location (17 bytes).
+
+    A page's corrections are computed from this picture and written on the condition that each batch
+    still holds what the picture says; one that changed since is read again (`find_batches`)."""
+
+    def __init__(self, batches: Iterable[LedgerBatch], locations: DedicatedLocations) -> None:
+        rows = sorted(
+            (batch_fingerprint(batch.key), batch.quantity, locations.holds(batch)) for batch in batches
+        )
+        self._fingerprints = array("Q", (row[0] for row in rows))
+        self._quantities = array("q", (row[1] for row in rows))
+        self._dedicated = bytes(row[2] for row in rows)
+        self._locations = locations
+
+    def get(self, key: BatchKey) -> LedgerBatch | None:
+        """The batch as the picture has it; on a location other than its dedicated one it comes back
+        with no location at all (a sync leaves it alone)."""
+        fingerprint = batch_fingerprint(key)
+        index = bisect_left(self._fingerprints, fingerprint)
+        if index == len(self._fingerprints) or self._fingerprints[index] != fingerprint:
+            return None
+        location = self._locations.for_type(key.inventory_type) if self._dedicated[index] else ""
+        return LedgerBatch(key, location, self._quantities[index])
+
+    def __len__(self) -> int:
+        return len(self._fingerprints)
 
 
 class SeenBatches:

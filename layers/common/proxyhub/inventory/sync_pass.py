@@ -1,23 +1,32 @@
 """One run of one inventory sync task: continues the pass from its saved progress until done or out of time.
 
-Memory stays flat however large the warehouse: one listing page at a time, plus 8 bytes per listed
-batch in step 3. Progress is saved after every page, so a run that uses up its time budget returns
-NotYet and the next run of the same task carries on where it stopped. Corrections are computed from a
-fresh ledger read and applied under effect ids of this task, in one transaction with their adjustment
-records: a retried run never corrects twice, and a re-run with unchanged stock finds nothing to do.
+Memory stays flat however large the warehouse: one listing page at a time, a picture of our ledger at
+17 bytes a batch (`LedgerPicture`), and 8 bytes per listed batch in step 3. Each page is written in
+one transaction with the corrections it causes and the progress after it, so a run out of time
+returns `Continue` (the next run starts at once, in a fresh invocation) and carries on where it
+stopped; a retried run finds the page recorded and corrects nothing twice. A correction is written on
+the condition that the batch still holds what the picture says; a batch changed meanwhile is read
+again and the page's corrections recomputed. A re-run with unchanged stock corrects nothing.
+
+The time budget is the invocation's (`ExecutionContext.deadline`), less `RUN_RESERVE` for the page in
+flight and the run's own bookkeeping; outside an invocation a run goes on to the end.
 """
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from itertools import batched
 from typing import Any
 
 from proxyhub.clock import to_iso
-from proxyhub.inventory.ports import InventorySync
+from proxyhub.errors import ConcurrentUpdateError
+from proxyhub.inventory.ports import InventorySync, LedgerChangedError
 from proxyhub.inventory.progress import Phase, SyncProgress
 from proxyhub.inventory.reconcile import (
     CorrectionTotals,
+    HeldBatches,
+    LedgerPicture,
+    Observation,
     SeenBatches,
     batch_fingerprint,
     correction_to_zero,
@@ -27,18 +36,28 @@ from proxyhub.inventory.reconcile import (
     summary_text,
 )
 from proxyhub.inventory.skus import SkuDirectory
-from proxyhub.models.inventory import BatchKey, Correction, DedicatedLocations, SnapshotLine, SnapshotScope
+from proxyhub.models.inventory import (
+    BatchKey,
+    Correction,
+    DedicatedLocations,
+    LedgerBatch,
+    SnapshotLine,
+    SnapshotScope,
+)
 from proxyhub.models.tasks import Task, TaskStatus
 from proxyhub.proxy.ports import LogContext
 from proxyhub.tasks.executors import ExecutionContext
-from proxyhub.tasks.outcomes import Done, NotYet, Outcome
+from proxyhub.tasks.outcomes import Continue, Done, Outcome
 
 INVENTORY_CORRECTED = "InventoryCorrected"
-# One stock transaction: the effect marker, up to 98 batches and their adjustment record make
-# DynamoDB's limit of 100 items, so a block's corrections and records commit together.
-BLOCK_SIZE = 98
+# One transaction holds 100 items: a block of zeroed batches and its record.
+BLOCK_SIZE = 99
 EVENT_CORRECTIONS_LIMIT = 500
 UNMATCHED_SKUS_KEPT = 1000
+# Kept back from the invocation's time: the page in flight (an HPK call, its write) and the settle.
+RUN_RESERVE = timedelta(seconds=90)
+# A page whose batches keep changing under it (a busy warehouse) is read again at most this often.
+CONFLICT_ATTEMPTS = 3
 
 
 class SyncPass:
@@ -57,7 +76,7 @@ class SyncPass:
         self._context = context
         self._locations = locations
         self._sync = sync
-        self._deadline = now + timedelta(seconds=settings.inventory_sync_run_budget_seconds)
+        self._deadline: datetime | None = context.deadline - RUN_RESERVE if context.deadline else None
         saved = self._sync.snapshots.load_progress(task.task_id)
         self._progress = (
             SyncProgress.from_dict(saved)
@@ -75,9 +94,10 @@ class SyncPass:
         while self._progress.phase in steps:
             if not steps[self._progress.phase]():
                 progress = self._progress
-                return NotYet(
+                return Continue(
                     f"Continues in the next run: {progress.lines_read} lines read, "
-                    f"{progress.batches_compared} batches compared so far"
+                    f"{progress.batches_compared} batches compared so far",
+                    progress=self._progress_text(),
                 )
         return self._finish()
 
@@ -86,17 +106,29 @@ class SyncPass:
         return self._task.gwms_warehouse_code
 
     def _out_of_time(self) -> bool:
-        return self._context.now() >= self._deadline
+        return self._deadline is not None and self._context.now() >= self._deadline
 
-    def _advance(self, **changes: Any) -> None:
-        self._progress = replace(self._progress, **changes)
-        self._sync.snapshots.save_progress(self._task.task_id, self._progress.to_dict(), self._expires_at)
+    def _next(self, **changes: Any) -> SyncProgress:
+        """The progress after a step; it is saved with the step's writes (a page, a block of zeroed
+        batches), never on its own."""
+        return replace(self._progress, step=self._progress.step + 1, **changes)
+
+    def _progress_text(self) -> str:
+        progress = self._progress
+        if progress.phase is Phase.LISTING:
+            expected = progress.pages_expected
+            return f"page {progress.pages_read} of ~{expected}" if expected else f"page {progress.pages_read}"
+        if progress.phase is Phase.ABSENT:
+            return f"all {progress.pages_read} pages read; checking our batches against the listing"
+        return "running the warehouse's open tasks first"
 
     # ------------------------------------------------------------ step 1
 
     def _complete_open_tasks(self) -> bool:
         budget = timedelta(seconds=self._context.settings.inventory_sync_open_tasks_budget_seconds)
-        deadline = min(self._deadline, self._context.now() + budget)
+        deadline = self._context.now() + budget
+        if self._deadline is not None:
+            deadline = min(deadline, self._deadline)
         unfinished = []
         for open_task in self._sync.open_tasks.unfinished(self._warehouse):
             status: TaskStatus | None = open_task.status
@@ -104,7 +136,8 @@ class SyncPass:
                 status = self._sync.open_tasks.run_once(open_task.task_id)
             if status is not None and not status.terminal:
                 unfinished.append(f"{open_task.order_no or open_task.task_id} ({status.value})")
-        self._advance(phase=Phase.LISTING, unfinished_tasks=tuple(unfinished))
+        # Saved with the first page: a run that dies before it runs the open tasks once more.
+        self._progress = self._next(phase=Phase.LISTING, unfinished_tasks=tuple(unfinished))
         return True
 
     # ------------------------------------------------------------ step 2
@@ -113,6 +146,8 @@ class SyncPass:
         task = self._task
         client = self._sync.clients.client_for(task.system_code, self._context.request_log)
         skus = SkuDirectory(task.system_code, self._sync.config, self._sync.sku_mappings)
+        # Our ledger as it is now; each correction checks its batch has not changed since.
+        picture = LedgerPicture(self._sync.ledger.batches(self._warehouse), self._locations)
         pages = client.iter_inventory(
             task.proxy_warehouse_code,
             self._progress.page_size,
@@ -120,27 +155,61 @@ class SyncPass:
             context=LogContext(task_id=task.task_id, warehouse_code=self._warehouse),
         )
         for batches in pages:
-            self._take_page(skus.snapshot_lines(batches))
+            self._take_page(skus.snapshot_lines(batches), picture, batches.total_records)
             if self._out_of_time():
                 return False
         self._sync.snapshots.drop_pages_after(task.task_id, self._progress.next_page - 1)
-        self._advance(phase=Phase.ABSENT)
+        # Not saved: a run that dies here reads one empty page past the end next time, and moves on.
+        self._progress = self._next(phase=Phase.ABSENT)
         return True
 
-    def _take_page(self, lines: list[SnapshotLine]) -> None:
+    def _take_page(self, lines: list[SnapshotLine], picture: HeldBatches, total_records: int | None) -> None:
         page_no = self._progress.next_page
-        self._sync.snapshots.save_page(self._scope(), page_no, lines, self._expires_at)
         observed = observations(lines, self._warehouse)
-        held = self._sync.ledger.find_batches(observation.key for observation in observed)
-        for block_no, block in enumerate(batched(observed, BLOCK_SIZE, strict=False)):
-            self._apply(
-                f"p{page_no:06d}-b{block_no:02d}", corrections_for_observed(block, held, self._locations)
+        held: HeldBatches = picture
+        for attempt in range(CONFLICT_ATTEMPTS):
+            corrections = corrections_for_observed(observed, held, self._locations)
+            after = self._tallied(
+                corrections,
+                next_page=page_no + 1,
+                lines_read=self._progress.lines_read + len(lines),
+                batches_compared=self._progress.batches_compared + len(observed),
+                unmatched_skus=self._with_unmatched(line.proxy_sku for line in lines if line.gsku is None),
+                total_records=total_records if total_records is not None else self._progress.total_records,
             )
-        self._advance(
-            next_page=page_no + 1,
-            lines_read=self._progress.lines_read + len(lines),
-            batches_compared=self._progress.batches_compared + len(observed),
-            unmatched_skus=self._with_unmatched(line.proxy_sku for line in lines if line.gsku is None),
+            try:
+                recorded = self._sync.snapshots.record_page(
+                    self._scope(), page_no, lines, corrections, after.to_dict(), self._expires_at, self._now()
+                )
+            except LedgerChangedError:
+                if attempt + 1 == CONFLICT_ATTEMPTS:
+                    raise ConcurrentUpdateError(
+                        f"The ledger kept changing under page {page_no} of the listing; retrying later"
+                    ) from None
+                held = self._fresh(observed)
+                continue
+            self._progress = after if recorded else self._recorded_progress(after)
+            return
+
+    def _fresh(self, observed: Iterable[Observation]) -> HeldBatches:
+        return _Found(self._sync.ledger.find_batches(observation.key for observation in observed))
+
+    def _recorded_progress(self, fallback: SyncProgress) -> SyncProgress:
+        """The page was recorded before (a run that died before its result was stored): its progress."""
+        saved = self._sync.snapshots.load_progress(self._task.task_id)
+        return SyncProgress.from_dict(saved) if saved else fallback
+
+    def _tallied(self, corrections: Sequence[Correction], **changes: Any) -> SyncProgress:
+        totals = CorrectionTotals(
+            self._progress.corrected, self._progress.units_added, self._progress.units_removed
+        )
+        for correction in corrections:
+            totals = totals.plus(correction)
+        return self._next(
+            corrected=totals.corrected,
+            units_added=totals.units_added,
+            units_removed=totals.units_removed,
+            **changes,
         )
 
     def _with_unmatched(self, proxy_skus: Iterable[str]) -> tuple[str, ...]:
@@ -153,6 +222,9 @@ class SyncPass:
         return SnapshotScope(
             task.task_id, self._progress.snapshot_at, self._warehouse, task.proxy_warehouse_code
         )
+
+    def _now(self) -> datetime:
+        return self._context.now()
 
     # ------------------------------------------------------------ step 3
 
@@ -168,17 +240,39 @@ class SyncPass:
         )
         # Blocks are counted over every missing batch, zero or not, so a retried run numbers them alike.
         for block in batched(candidates, BLOCK_SIZE, strict=False):
-            corrections = [c for c in map(correction_to_zero, block) if c is not None]
-            self._apply(f"absent-{self._progress.absent_blocks:06d}", corrections)
-            self._advance(
-                absent_after=block[-1].key.sort_key(),
-                absent_blocks=self._progress.absent_blocks + 1,
-                batches_compared=self._progress.batches_compared + len(corrections),
-            )
+            self._zero_block(list(block))
             if self._out_of_time():
                 return False
-        self._advance(phase=Phase.FINISH)
+        # Not saved: a run that dies here walks the ledger once more, finding every block recorded.
+        self._progress = self._next(phase=Phase.FINISH)
         return True
+
+    def _zero_block(self, block: list[LedgerBatch]) -> None:
+        block_no = self._progress.absent_blocks
+        for attempt in range(CONFLICT_ATTEMPTS):
+            corrections = [c for c in map(correction_to_zero, block) if c is not None]
+            after = self._tallied(
+                corrections,
+                absent_after=block[-1].key.sort_key(),
+                absent_blocks=block_no + 1,
+                batches_compared=self._progress.batches_compared + len(corrections),
+            )
+            try:
+                recorded = self._sync.snapshots.record_absent(
+                    self._scope(), block_no, corrections, after.to_dict(), self._expires_at, self._now()
+                )
+            except LedgerChangedError:
+                if attempt + 1 == CONFLICT_ATTEMPTS:
+                    raise ConcurrentUpdateError(
+                        "The ledger kept changing while batches the listing lacks were zeroed; retrying later"
+                    ) from None
+                fresh = self._sync.ledger.find_batches(batch.key for batch in block)
+                block = [
+                    fresh[batch.key] if batch.key in fresh else replace(batch, quantity=0) for batch in block
+                ]
+                continue
+            self._progress = after if recorded else self._recorded_progress(after)
+            return
 
     def _listed_fingerprints(self) -> Iterator[int]:
         for line in self._sync.snapshots.iter_lines(self._task.task_id):
@@ -186,33 +280,20 @@ class SyncPass:
             if key is not None:
                 yield batch_fingerprint(key)
 
-    # ------------------------------------------------------------ corrections and the end
-
-    def _apply(self, block_id: str, corrections: Sequence[Correction]) -> None:
-        if not corrections:
-            return
-        now = self._context.now()
-        task_id = self._task.task_id
-        self._sync.ledger.apply_corrections(
-            f"inventory-sync#{task_id}#{block_id}",
-            corrections,
-            now,
-            task_id=task_id,
-            block_id=block_id,
-            gwms_warehouse_code=self._warehouse,
-        )
+    # ------------------------------------------------------------ the end
 
     def _finish(self) -> Outcome:
-        totals = CorrectionTotals()
-        published: list[Correction] = []
-        for correction in self._sync.ledger.corrections_of(self._task.task_id):
-            totals = totals.plus(correction)
-            if len(published) < EVENT_CORRECTIONS_LIMIT:
-                published.append(correction)
         progress = self._progress
+        totals = CorrectionTotals(progress.corrected, progress.units_added, progress.units_removed)
         if totals.corrected and not progress.event_published:
+            published = []
+            for correction in self._sync.ledger.corrections_of(self._task.task_id):
+                published.append(correction)
+                if len(published) == EVENT_CORRECTIONS_LIMIT:
+                    break
+            # Published once the pass is complete, just before the task's result is stored: GWMS
+            # hears of it once, or (should the run die in between) once more from the retry.
             self._sync.events.publish(INVENTORY_CORRECTED, self._event_detail(totals, published))
-            self._advance(event_published=True)
         return Done(
             summary_text(
                 progress.batches_compared, totals, len(progress.unmatched_skus), progress.unfinished_tasks
@@ -249,3 +330,13 @@ def _correction_view(correction: Correction) -> dict[str, Any]:
         "after": correction.after,
         "delta": correction.delta,
     }
+
+
+class _Found:
+    """Batches read afresh, looked up like a picture."""
+
+    def __init__(self, found: dict[BatchKey, LedgerBatch]) -> None:
+        self._found = found
+
+    def get(self, key: BatchKey) -> LedgerBatch | None:
+        return self._found.get(key)

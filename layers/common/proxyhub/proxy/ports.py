@@ -5,7 +5,7 @@ adapter in `proxyhub.adapters` that translates these types to its wire format an
 to the errors below.
 """
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -213,6 +213,15 @@ class InventoryBatch:
         return self.available + self.locked
 
 
+class InventoryPage(list[InventoryBatch]):
+    """One page of an inventory listing: its batches (it is their list), and how many records the
+    whole listing holds when the proxy warehouse says so (a long sync shows "page 120 of ~400")."""
+
+    def __init__(self, batches: Iterable[InventoryBatch] = (), total_records: int | None = None) -> None:
+        super().__init__(batches)
+        self.total_records = total_records
+
+
 @dataclass(frozen=True)
 class StatusCallback:
     """A proxy warehouse's push saying an order changed: a hint that makes its tasks run now (they still
@@ -270,7 +279,7 @@ class ProxyWarehouseClient(Protocol):
         *,
         first_page: int = 1,
         context: LogContext | None = None,
-    ) -> Iterator[list[InventoryBatch]]:
+    ) -> Iterator[InventoryPage]:
         """One list per page, fetched lazily, so a large warehouse never sits in memory at once.
 
         `first_page` (from 1) resumes a listing that an earlier run stopped part-way through."""

@@ -108,7 +108,8 @@ class Container:
 
     @cached_property
     def task_repository(self) -> DynamoTaskRepository:
-        return DynamoTaskRepository(self.settings, self.clock)
+        # A run's last request-log records are written with its result, as the request-log store writes them.
+        return DynamoTaskRepository(self.settings, self.clock, self.request_log_store)
 
     @cached_property
     def request_log_store(self) -> DynamoRequestLogStore:

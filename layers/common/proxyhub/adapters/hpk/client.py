@@ -40,7 +40,7 @@ from proxyhub.proxy.ports import (
     CreateResult,
     InboundRequest,
     InboundState,
-    InventoryBatch,
+    InventoryPage,
     LogContext,
     OutboundRequest,
     OutboundState,
@@ -178,14 +178,14 @@ class HpkClient(VendorHttpClient):
         *,
         first_page: int = 1,
         context: LogContext | None = None,
-    ) -> Iterator[list[InventoryBatch]]:
+    ) -> Iterator[InventoryPage]:
         """Yields each non-empty page as it arrives; stops when `page_no * page_size >= total`."""
         page_no = first_page
         while True:
             body = {"warehouse_code": warehouse_code, "page_no": page_no, "page_size": page_size}
             total, batches = decode(inventory_page_from_wire, self._call("inventory/page", body, context))
             if batches:
-                yield batches
+                yield InventoryPage(batches, total_records=total)
             # An empty page ends the loop even if `total` claims more, so a miscount cannot spin forever.
             if not batches or page_no * page_size >= total:
                 return
