@@ -176,9 +176,13 @@ def _reason(skipped: str) -> str:
 
 
 def count_effects(hub: MotoHub, tasks: int, report: RaceReport) -> None:
-    creates = [calls for (api, _order), calls in hub.hpk_log.calls.items() if api == "inbound/create"]
-    report.duplicate_pushes = sum(calls - 1 for calls in creates if calls > 1) + max(0, tasks - len(creates))
-    per_reference = Counter(inbound["reference_no"] for inbound in hub.hpk.control.state()["inbounds"])
+    # Counted by HPK (the simulator): every inbound/create call per reference, repeats included.
+    state = hub.hpk.control.state()
+    creates = state["create_calls"]
+    report.duplicate_pushes = sum(calls - 1 for calls in creates.values() if calls > 1) + max(
+        0, tasks - len(creates)
+    )
+    per_reference = Counter(inbound["reference_no"] for inbound in state["inbounds"])
     report.hpk_inbounds_per_order = Counter(per_reference.values())
     ledger = hub.ledger_by_order()
     for index in range(tasks):

@@ -16,15 +16,16 @@ pytestmark = pytest.mark.integration
 
 @pytest.mark.timeout(600)
 def test_20_tasks_under_200_concurrent_triggers_each_push_once_and_book_stock_once() -> None:
-    report = run_race(tasks=20, triggers=200, workers=8)
+    report = run_race(tasks=20, triggers=200, workers=32)
 
     print("\n".join(report.lines()))
     assert report.duplicate_pushes == 0 and set(report.hpk_inbounds_per_order) == {1}
     assert report.double_stock == 0 and report.missing_stock == 0
     assert report.max_concurrent_runs == 1
-    # Every burst ran every task, and the putaway burst exactly once: it ended the task.
+    # Every burst ran every task; the putaway burst's first run ends the task, unless HPK's rate limit
+    # held that run back (it waits, then one more run finishes it).
     assert all(min(runs) >= 1 for runs in report.runs_per_burst.values())
-    assert report.runs_per_burst["putaway"] == {1: 20}
+    assert max(report.runs_per_burst["putaway"]) <= 2
     assert report.unfinished_tasks == 0
 
 

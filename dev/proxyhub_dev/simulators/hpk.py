@@ -41,7 +41,7 @@ import secrets
 import threading
 import urllib.error
 import urllib.request
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -391,6 +391,8 @@ class _HpkState:
         self.stock = _Stock()
         self._inbound_by_reference: dict[str, _Inbound] = {}
         self._outbound_by_reference: dict[str, _Outbound] = {}
+        # Every create call per reference_no, repeats included: a second one is a duplicate push.
+        self.create_calls: Counter[str] = Counter()
 
     def now_iso(self) -> str:
         return to_iso(self._now())
@@ -412,6 +414,7 @@ class _HpkState:
 
     def create_inbound(self, body: dict[str, Any]) -> dict[str, Any]:
         reference_no = _text(body, "reference_no")
+        self.create_calls[reference_no] += 1
         warehouse_code = _text(body, "warehouse_code")
         inbound_type = _one_of(body, "inbound_type", ("PURCHASE", "RETURN"))
         items = _order_items(body)
@@ -452,6 +455,7 @@ class _HpkState:
 
     def create_outbound(self, body: dict[str, Any]) -> dict[str, Any]:
         reference_no = _text(body, "reference_no")
+        self.create_calls[reference_no] += 1
         warehouse_code = _text(body, "warehouse_code")
         order_type = _one_of(body, "order_type", ("DROPSHIP", "TRANSFER"))
         items = _order_items(body)
@@ -632,6 +636,7 @@ class _HpkState:
             "inbounds": [inbound.view() for inbound in self.inbounds.values()],
             "outbounds": [outbound.dump() for outbound in self.outbounds.values()],
             "batches": self.stock.summary(),
+            "create_calls": dict(self.create_calls),
         }
 
     # --- rules ---
