@@ -7,7 +7,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from pydantic import BaseModel, ConfigDict
 
 from proxyhub.api.paths import CodePath
-from proxyhub.models.connection_tests import ConnectionTestResult
+from proxyhub.config.connection_test import ConnectionTestResult
 from proxyhub.models.input_rules import Code
 from proxyhub.request_log import RequestLogRecord
 from proxyhub.upstream.connections import Environment

@@ -1,15 +1,27 @@
 """Test connection on the Proxy Warehouse System page: log in to the proxy warehouse and read one
 inventory page, as an inventory sync would, and say what went wrong in operators' words."""
 
+from dataclasses import dataclass
+
 from proxyhub.config.ports import ConfigStore
 from proxyhub.config.proxy_clients import ProxyClientProvider
 from proxyhub.errors import ConflictError, DomainError, NotFoundError, VendorError
-from proxyhub.models.connection_tests import ConnectionTestResult
 from proxyhub.observability import logger
-from proxyhub.request_log import CollectingSink, RequestLogSink
+from proxyhub.request_log import CollectingSink, RequestLogRecord, RequestLogSink
 
 # Enough to prove the credentials and the warehouse work, little enough to be instant.
 PROBE_PAGE_SIZE = 1
+
+
+@dataclass(frozen=True)
+class ConnectionTestResult:
+    """What testing a connection to a vendor found (a proxy system's, or OneWarehouse's)."""
+
+    ok: bool
+    # "Connected: …", or what is wrong: "System configuration error: <cause>".
+    message: str
+    # The exchanges the test made, as the request log keeps them (redacted).
+    request_logs: tuple[RequestLogRecord, ...] = ()
 
 
 class ProxyConnectionTest:

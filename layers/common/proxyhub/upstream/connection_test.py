@@ -1,7 +1,6 @@
 """Test connection on the OneWarehouse page: one signed call to its API with a connection's keys."""
 
-from proxyhub.config.connection_test import failure_message
-from proxyhub.models.connection_tests import ConnectionTestResult
+from proxyhub.config.connection_test import ConnectionTestResult, failure_message
 from proxyhub.request_log import CollectingSink, RequestLogSink
 from proxyhub.upstream.connections import ConnectionService, Environment
 from proxyhub.upstream.ports import UpstreamClientFactory
