@@ -90,7 +90,7 @@ def test_hpk_with_a_wrong_password_then_the_right_one(api: ApiCall, hpk: HpkSimu
     assert status == 200, connected
     assert connected == {
         "ok": True,
-        "message": f"Connected: read one inventory page of {PROXY_WAREHOUSE} (1 batches)",
+        "message": f"Connected: read one inventory page of {PROXY_WAREHOUSE} (1 inventory records in all)",
         "request_logs": connected["request_logs"],
     }
     assert [log["response_status"] for log in connected["request_logs"]] == [200, 200]
@@ -103,7 +103,7 @@ def test_a_named_warehouse_an_unmapped_system_and_an_unknown_one(api: ApiCall, h
 
     status, result = api("POST", f"/v1/proxy-systems/{SYSTEM}/test-connection", body)
     assert (status, result["ok"]) == (200, True), result
-    assert "HPK-EMPTY (0 batches)" in result["message"]
+    assert result["message"] == "Connected: read one inventory page of HPK-EMPTY (0 inventory records in all)"
 
     assert api("DELETE", f"/v1/proxy-systems/{SYSTEM}/warehouse-mappings/{PROXY_WAREHOUSE}")[0] == 200
     status, unmapped = api("POST", f"/v1/proxy-systems/{SYSTEM}/test-connection")

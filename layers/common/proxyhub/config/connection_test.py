@@ -7,6 +7,7 @@ from proxyhub.config.ports import ConfigStore
 from proxyhub.config.proxy_clients import ProxyClientProvider
 from proxyhub.errors import ConflictError, DomainError, NotFoundError, VendorError
 from proxyhub.observability import logger
+from proxyhub.proxy.ports import InventoryPage
 from proxyhub.request_log import CollectingSink, RequestLogRecord, RequestLogSink
 
 # Enough to prove the credentials and the warehouse work, little enough to be instant.
@@ -40,10 +41,14 @@ class ProxyConnectionTest:
         sink = CollectingSink(self._request_log)
         try:
             client = self._clients.client_for(system_code, sink)
-            batches = next(iter(client.iter_inventory(warehouse, PROBE_PAGE_SIZE)), [])
+            page = next(
+                iter(client.iter_inventory(warehouse, PROBE_PAGE_SIZE)), InventoryPage(total_records=0)
+            )
         except Exception as error:
             return ConnectionTestResult(False, failure_message(error), tuple(sink.records))
-        message = f"Connected: read one inventory page of {warehouse} ({len(batches)} batches)"
+        message = f"Connected: read one inventory page of {warehouse}"
+        if page.total_records is not None:
+            message += f" ({page.total_records} inventory records in all)"
         return ConnectionTestResult(True, message, tuple(sink.records))
 
     def _first_mapped_warehouse(self, system_code: str) -> str:
