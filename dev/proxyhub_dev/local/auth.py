@@ -16,7 +16,7 @@ In AWS the doors are two APIs with two addresses; locally they share the gateway
 import hmac
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -202,7 +202,7 @@ class GwmsSigner(httpx.Auth):
             Credentials(credentials.access_key_id, credentials.secret_access_key), SERVICE, credentials.region
         )
 
-    def auth_flow(self, request: httpx.Request) -> Iterator[httpx.Request]:
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         signed = AWSRequest(
             method=request.method,
             url=str(request.url),
