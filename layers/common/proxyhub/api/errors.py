@@ -57,6 +57,8 @@ def status_for(error: Exception) -> int:
     """The status the handlers below answer `error` with (the audit trail records it too)."""
     if isinstance(error, InputRefused):
         return int(error.status)
+    if isinstance(error, VendorError):
+        return vendor_error_status(error)[0].value
     status = next((status for kind, status in _STATUS_BY_ERROR if isinstance(error, kind)), None)
     return (status or HTTPStatus.INTERNAL_SERVER_ERROR).value
 
