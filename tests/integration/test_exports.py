@@ -15,10 +15,11 @@ import pytest
 from proxyhub import wiring
 from proxyhub.aws.export_bucket import S3ExportSink
 from proxyhub.clock import to_iso
+from proxyhub.dal.ledger_repository import ledger_batch_item
 from proxyhub.dal.request_log_store import DynamoRequestLogStore
 from proxyhub.exports.csv_file import ExportTooLargeError
 from proxyhub.exports.service import ExportService
-from proxyhub.models.inventory import BatchKey, Correction, SnapshotLine, SnapshotScope
+from proxyhub.models.inventory import BatchKey, Correction, LedgerBatch, SnapshotLine, SnapshotScope
 from proxyhub.models.pages import Page
 from proxyhub.models.tasks import BusinessType, Task, TaskStatus, TaskType
 from proxyhub.request_log import RequestLogRecord
@@ -289,7 +290,8 @@ def test_a_snapshot_larger_than_one_part_arrives_whole_in_several_parts(
     scope = SnapshotScope("task0005", T0, "GW02", "P-GW02")
     snapshots, pages, per_page = wiring.container().snapshots, 120, 500
     for page_no in range(1, pages + 1):
-        snapshots.save_page(scope, page_no, _snapshot_lines(per_page, page_no), T0 + timedelta(days=90))
+        lines = _snapshot_lines(per_page, page_no)
+        snapshots.record_page(scope, page_no, lines, [], {}, T0 + timedelta(days=90), T0)
 
     status, answer = api("POST", "/v1/exports/tasks/task0005/snapshot")
     assert status == 200, answer
@@ -346,30 +348,28 @@ def test_snapshot_and_adjustments_exports_are_for_inventory_syncs_only(
 def test_an_inventory_syncs_adjustments_with_the_proxys_quantities(
     api: ApiCall, exports_bucket: Any, tasks: list[Task]
 ) -> None:
-    ledger = wiring.container().stock_ledger
+    """Corrections as a sync records them: with the listing page that caused them, then the blocks of
+    batches the proxy no longer lists."""
+    inbound_at = T0 - timedelta(days=3)
 
-    def correction(gsku: str, before: int, after: int, available: int, locked: int) -> Correction:
-        key = BatchKey("GW02", gsku, "qualified", "HPK-IN-1", "IN-1", T0 - timedelta(days=3))
-        return Correction(key, "HPK-VPA", before, after, available=available, locked=locked)
+    def key(gsku: str) -> BatchKey:
+        return BatchKey("GW02", gsku, "qualified", "HPK-IN-1", "IN-1", inbound_at)
 
-    blocks = [
-        [correction("GSKU-A", 10, 7, 5, 2), correction("GSKU-B", 0, 4, 4, 0)],
-        [correction("GSKU-C", 3, 0, 0, 0)],
+    for gsku, quantity in (("GSKU-A", 10), ("GSKU-C", 3)):
+        ledger_batch_item(LedgerBatch(key(gsku), "HPK-VPA", quantity)).save()
+    scope = SnapshotScope("task0005", T0, "GW02", "P-GW02")
+    snapshots, expires = wiring.container().snapshots, T0 + timedelta(days=90)
+    listed = [
+        Correction(key("GSKU-A"), "HPK-VPA", 10, 7, available=5, locked=2),
+        Correction(key("GSKU-B"), "HPK-VPA", 0, 4, available=4, locked=0),
     ]
-    for number, block in enumerate(blocks):
-        ledger.apply_corrections(
-            f"effect-{number}",
-            block,
-            T0,
-            task_id="task0005",
-            block_id=f"{number:04d}",
-            gwms_warehouse_code="GW02",
-        )
+    assert snapshots.record_page(scope, 1, _snapshot_lines(2, 1), listed, {}, expires, T0)
+    assert snapshots.record_absent(scope, 1, [Correction(key("GSKU-C"), "HPK-VPA", 3, 0)], {}, expires, T0)
 
     status, answer = api("POST", "/v1/exports/tasks/task0005/adjustments")
     assert status == 200, answer
     assert (answer["rows"], answer["filename"]) == (3, "adjustments-task0005.csv")
-    inbound = to_iso(T0 - timedelta(days=3))[:19] + "Z"
+    inbound = to_iso(inbound_at)[:19] + "Z"
     assert read_export(exports_bucket, answer) == [
         [
             "GSKU",
