@@ -90,7 +90,9 @@ describe('Execution Summary cell', () => {
 
   it('adds the last error under a summary that differs, and shows a plain summary plainly', () => {
     const { rerender } = render(
-      <ExecutionSummaryCell task={{ execution_summary: 'Waiting to ship', error_message: 'HPK answered HTTP 503' }} />,
+      <ExecutionSummaryCell
+        task={{ execution_summary: 'Waiting to ship', error_message: 'HPK answered HTTP 503' }}
+      />,
     );
     expect(screen.getByText('Waiting to ship').closest('.ant-typography-danger')).toBeNull();
     expect(screen.getByText('HPK answered HTTP 503').closest('.ant-typography-danger')).not.toBeNull();
