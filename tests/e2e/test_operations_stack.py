@@ -14,6 +14,8 @@ from typing import Any
 import boto3
 import httpx
 import pytest
+from console_pages import sign_in
+from playwright.sync_api import Page, expect
 
 from proxyhub.aws.inventory_schedules import inventory_schedule_name
 from proxyhub.aws.scheduler import at_expression, schedule_name
@@ -22,6 +24,7 @@ from proxyhub.request_log import REDACTED
 from proxyhub_dev.local.demo import GwmsScenario
 from proxyhub_dev.local.demo_session import DemoNames, DemoSession, DemoTargets, wait_until
 from proxyhub_dev.local.runner import LocalServices, run_local_stack
+from proxyhub_dev.local.template import DEFAULT_CONSOLE_DIR
 
 pytestmark = pytest.mark.e2e
 
@@ -194,3 +197,37 @@ def test_a_task_going_manual_reaches_the_digest_through_the_rule_and_its_queue(
 
     # Then the engine's TaskNeedsManualHandling event went through the bus's rule to the digest's queue
     assert result["sent"] is True and result["tasks"] >= 1
+
+
+def test_the_logs_page_in_the_browser_lists_the_callback_and_the_runbook_opens_at_an_entry(
+    session: DemoSession, services: LocalServices, console_api: httpx.Client, page: Page
+) -> None:
+    if not (DEFAULT_CONSOLE_DIR / "index.html").is_file():
+        pytest.fail("The console is not built: run `make console` (make test does)")
+    # Given a callback HPK sent about an order
+    _, proxy_no = pushed_inbound(session, "OPS-IN-BROWSER")
+    session.hpk.complete_inbound(proxy_no)
+    wait_until(
+        "the callback on the request log",
+        observe=lambda: logs_page_search(console_api, order_no="OPS-IN-BROWSER"),
+        done=lambda logs: any(log["api_name"] == "hpk/callbacks" for log in logs),
+        timeout_seconds=TIMEOUT_SECONDS,
+    )
+
+    # When an operator searches the Logs page by the order's number
+    page.set_default_timeout(20_000)
+    sign_in(page, services.console_url, path="logs")
+    page.get_by_label("Order No.").fill("OPS-IN-BROWSER")
+    page.get_by_role("button", name="Search").click()
+
+    # Then the callback is among its exchanges, and opens to its masked signature
+    callback_row = page.locator("tbody tr[data-row-key]", has_text="hpk/callbacks")
+    expect(callback_row.first).to_be_visible()
+    callback_row.first.get_by_role("button", name="Expand row").click()
+    expect(page.get_by_text("x-hpk-signature").first).to_be_visible()
+
+    # And the runbook the console links errors to opens at an entry
+    page.goto(f"{services.console_url}runbook#customer-account-not-open")
+    expect(page.locator("#customer-account-not-open")).to_contain_text(
+        "Customer account not open, cannot receive"
+    )
