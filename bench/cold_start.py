@@ -22,7 +22,8 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FUNCTIONS = ("api", "webhooks", "task_runner", "inventory_sync", "sweeper")
+# Every function of the template: each directory of functions/ with an app.py.
+FUNCTIONS = tuple(sorted(path.parent.name for path in (ROOT / "functions").glob("*/app.py")))
 GOAL_RATIO = 1.5
 
 BASELINE = """
@@ -121,15 +122,15 @@ def main() -> None:
         print(
             f"cold import, min of {args.runs} fresh processes{' (Lambda environment)' if args.lambda_env else ''}"
         )
-        print(f"{'':16}{'ms':>8}{'x baseline':>12}")
-        print(f"{'baseline':16}{baseline * 1000:8.0f}{1:12.2f}")
+        print(f"{'':24}{'ms':>8}{'x baseline':>12}")
+        print(f"{'baseline':24}{baseline * 1000:8.0f}{1:12.2f}")
         worst = 0.0
         for name in FUNCTIONS:
             app = ROOT / "functions" / name / "app.py"
             seconds = best_of(args.runs, FUNCTION, [str(app)], env, app.parent)
             ratio = seconds / baseline
             worst = max(worst, ratio)
-            print(f"{name:16}{seconds * 1000:8.0f}{ratio:12.2f}")
+            print(f"{name:24}{seconds * 1000:8.0f}{ratio:12.2f}")
             if args.modules:
                 for micros, module in slowest_modules(app, env):
                     print(f"{'':20}{micros / 1000:7.1f} ms self  {module}")

@@ -19,6 +19,7 @@ from proxyhub.settings import Settings
 
 _BINDINGS: list[tuple[type[Model], str]] = []
 _region = "us-east-1"
+_bound_settings: Settings | None = None
 _thread_sessions = threading.local()
 
 
@@ -38,15 +39,21 @@ pynamodb.connection.base.get_session = _session_of_this_thread
 def bound_to[M: type[Model]](setting_name: str) -> Callable[[M], M]:
     def register(model: M) -> M:
         _BINDINGS.append((model, setting_name))
+        # A module imported after the tables were bound (the composition root loads adapters lazily)
+        # binds its models at once.
+        if _bound_settings is not None:
+            model.Meta.table_name = getattr(_bound_settings, setting_name)
+            model.Meta.region = _bound_settings.aws_region
         return model
 
     return register
 
 
 def bind_tables(settings: Settings) -> None:
-    global _region  # noqa: PLW0603 - one region per process, set at cold start like the table names
+    global _region, _bound_settings  # noqa: PLW0603 - one region per process, set at cold start like the table names
     region_changed = settings.aws_region != _region
     _region = settings.aws_region
+    _bound_settings = settings
     for model, setting_name in _BINDINGS:
         model.Meta.table_name = getattr(settings, setting_name)
         model.Meta.region = settings.aws_region

@@ -8,82 +8,188 @@ instance attribute set before first use replaces it (`proxyhub.wiring.override`)
 import threading
 from datetime import timedelta
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
-
-from proxyhub.adapters.hpk.callbacks import HpkCallbackReader
-from proxyhub.adapters.hpk.client import HpkClientFactory
-from proxyhub.adapters.onewarehouse.client import OneWarehouseClientFactory
-from proxyhub.adapters.onewarehouse.codec import OneWarehouseCodec
-from proxyhub.audit.ports import AuditLog
-from proxyhub.audit.service import AuditService
-from proxyhub.aws.alert_inbox import SqsAlertInbox
-from proxyhub.aws.cancel_backoff import CancelBackoffStarter
-from proxyhub.aws.event_bus import EventBridgePublisher
-from proxyhub.aws.export_bucket import S3ExportSink
-from proxyhub.aws.inventory_schedules import EventBridgeInventorySchedules
-from proxyhub.aws.lambda_invoker import LambdaTaskInvoker
-from proxyhub.aws.notifications import SnsNotifier
-from proxyhub.aws.public_addresses import SsmPublicAddresses
-from proxyhub.aws.schedule_directory import EventBridgeScheduleDirectory
-from proxyhub.aws.scheduler import EventBridgeTaskScheduler
-from proxyhub.aws.secrets import SecretsManagerStore
 from proxyhub.clock import Clock, SystemClock
-from proxyhub.config.connection_test import ProxyConnectionTest
-from proxyhub.config.ports import ConfigStore, MappingSchedules
-from proxyhub.config.proxy_clients import ProxyClientProvider
-from proxyhub.config.service import ConfigService
-from proxyhub.dal.audit_repository import DynamoAuditLog
-from proxyhub.dal.config_repository import DynamoConfigStore
-from proxyhub.dal.connection_repository import DynamoConnectionStore
-from proxyhub.dal.ledger_repository import DynamoStockLedger
-from proxyhub.dal.nonce_store import DynamoNonceStore
-from proxyhub.dal.order_repository import DynamoOrderStore
-from proxyhub.dal.request_log_store import DynamoRequestLogStore
-from proxyhub.dal.scheduled_tasks import DynamoScheduledTasks
-from proxyhub.dal.sku_mapping_repository import DynamoSkuMappingStore
-from proxyhub.dal.snapshot_repository import DynamoSnapshotStore
 from proxyhub.dal.tables import bind_tables
-from proxyhub.dal.task_repository import DynamoTaskRepository
-from proxyhub.dal.upstream_order_repository import DynamoUpstreamOrderStore
-from proxyhub.events import DomainEvents
-from proxyhub.exports.ports import ExportSink
-from proxyhub.exports.service import ExportService
-from proxyhub.inventory.executor import InventorySyncExecutor
-from proxyhub.inventory.open_tasks import EngineOpenTasks
-from proxyhub.inventory.ports import InventorySync
-from proxyhub.inventory.service import InventorySyncService
 from proxyhub.models.tasks import BusinessType, TaskType
-from proxyhub.operations.manual_digest import ManualHandlingDigest
-from proxyhub.operations.ports import PublicAddresses
-from proxyhub.operations.schedule_repair import ScheduleRepair
-from proxyhub.operations.task_gauges import TaskGauges
-from proxyhub.orders.callback_intake import CallbackIntake
-from proxyhub.orders.callbacks import StatusCallbackService
-from proxyhub.orders.cancel_check import CancelCheckExecutor
-from proxyhub.orders.cancellation import OrderCancellation
-from proxyhub.orders.engine_tasks import EngineOrderTasks
-from proxyhub.orders.flow import OrderFlows
-from proxyhub.orders.inbound_flow import InboundFlowExecutor
-from proxyhub.orders.outbound_flow import OutboundFlowExecutor
-from proxyhub.orders.ports import CancelBackoff, OrderObserver, OrderStore
-from proxyhub.orders.search import OrderSearch
-from proxyhub.orders.service import OrderService
-from proxyhub.proxy.ports import ProxyClientFactory
-from proxyhub.request_log import RequestLogSink
-from proxyhub.secrets import SecretStore
 from proxyhub.settings import Settings
-from proxyhub.skus.sync import SkuSyncService
-from proxyhub.tasks.engine import TaskEngine
-from proxyhub.tasks.executors import ExecutorRegistry
-from proxyhub.tasks.policy import TaskPolicy
-from proxyhub.tasks.ports import RequestLogReader, TaskInvoker, TaskScheduler
-from proxyhub.tasks.sync_tasks import SyncTasksService
-from proxyhub.upstream.connection_test import UpstreamConnectionTest
-from proxyhub.upstream.connections import ConnectionService
-from proxyhub.upstream.notify import CallbackExecutor, OneWarehouseObserver, UpstreamCallbacks
-from proxyhub.upstream.ports import ConnectionStore, PushCodec, UpstreamClientFactory, UpstreamOrderStore
-from proxyhub.upstream.pushes import PushService, RememberedAnswers
+from proxyhub.wiring.lazy import lazy_names
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
+    from proxyhub.adapters.hpk.callbacks import HpkCallbackReader
+    from proxyhub.adapters.hpk.client import HpkClientFactory
+    from proxyhub.adapters.onewarehouse.client import OneWarehouseClientFactory
+    from proxyhub.adapters.onewarehouse.codec import OneWarehouseCodec
+    from proxyhub.audit.ports import AuditLog
+    from proxyhub.audit.service import AuditService
+    from proxyhub.aws.alert_inbox import SqsAlertInbox
+    from proxyhub.aws.cancel_backoff import CancelBackoffStarter
+    from proxyhub.aws.event_bus import EventBridgePublisher
+    from proxyhub.aws.export_bucket import S3ExportSink
+    from proxyhub.aws.inventory_schedules import EventBridgeInventorySchedules
+    from proxyhub.aws.lambda_invoker import LambdaTaskInvoker
+    from proxyhub.aws.notifications import SnsNotifier
+    from proxyhub.aws.public_addresses import SsmPublicAddresses
+    from proxyhub.aws.schedule_directory import EventBridgeScheduleDirectory
+    from proxyhub.aws.scheduler import EventBridgeTaskScheduler
+    from proxyhub.aws.secrets import SecretsManagerStore
+    from proxyhub.config.connection_test import ProxyConnectionTest
+    from proxyhub.config.ports import ConfigStore, MappingSchedules
+    from proxyhub.config.proxy_clients import ProxyClientProvider
+    from proxyhub.config.service import ConfigService
+    from proxyhub.dal.audit_repository import DynamoAuditLog
+    from proxyhub.dal.config_repository import DynamoConfigStore
+    from proxyhub.dal.connection_repository import DynamoConnectionStore
+    from proxyhub.dal.ledger_repository import DynamoStockLedger
+    from proxyhub.dal.nonce_store import DynamoNonceStore
+    from proxyhub.dal.order_repository import DynamoOrderStore
+    from proxyhub.dal.request_log_store import DynamoRequestLogStore
+    from proxyhub.dal.scheduled_tasks import DynamoScheduledTasks
+    from proxyhub.dal.sku_mapping_repository import DynamoSkuMappingStore
+    from proxyhub.dal.snapshot_repository import DynamoSnapshotStore
+    from proxyhub.dal.task_repository import DynamoTaskRepository
+    from proxyhub.dal.upstream_order_repository import DynamoUpstreamOrderStore
+    from proxyhub.events import DomainEvents
+    from proxyhub.exports.ports import ExportSink
+    from proxyhub.exports.service import ExportService
+    from proxyhub.inventory.executor import InventorySyncExecutor
+    from proxyhub.inventory.open_tasks import EngineOpenTasks
+    from proxyhub.inventory.ports import InventorySync
+    from proxyhub.inventory.service import InventorySyncService
+    from proxyhub.operations.manual_digest import ManualHandlingDigest
+    from proxyhub.operations.ports import PublicAddresses
+    from proxyhub.operations.schedule_repair import ScheduleRepair
+    from proxyhub.operations.task_gauges import TaskGauges
+    from proxyhub.orders.callback_intake import CallbackIntake
+    from proxyhub.orders.callbacks import StatusCallbackService
+    from proxyhub.orders.cancel_check import CancelCheckExecutor
+    from proxyhub.orders.cancellation import OrderCancellation
+    from proxyhub.orders.engine_tasks import EngineOrderTasks
+    from proxyhub.orders.flow import OrderFlows
+    from proxyhub.orders.inbound_flow import InboundFlowExecutor
+    from proxyhub.orders.outbound_flow import OutboundFlowExecutor
+    from proxyhub.orders.ports import CancelBackoff, OrderObserver, OrderStore
+    from proxyhub.orders.search import OrderSearch
+    from proxyhub.orders.service import OrderService
+    from proxyhub.proxy.ports import ProxyClientFactory
+    from proxyhub.request_log import RequestLogSink
+    from proxyhub.secrets import SecretStore
+    from proxyhub.skus.sync import SkuSyncService
+    from proxyhub.tasks.engine import TaskEngine
+    from proxyhub.tasks.executors import ExecutorRegistry
+    from proxyhub.tasks.policy import TaskPolicy
+    from proxyhub.tasks.ports import RequestLogReader, TaskInvoker, TaskScheduler
+    from proxyhub.tasks.sync_tasks import SyncTasksService
+    from proxyhub.upstream.connection_test import UpstreamConnectionTest
+    from proxyhub.upstream.connections import ConnectionService
+    from proxyhub.upstream.notify import CallbackExecutor, OneWarehouseObserver, UpstreamCallbacks
+    from proxyhub.upstream.ports import ConnectionStore, PushCodec, UpstreamClientFactory, UpstreamOrderStore
+    from proxyhub.upstream.pushes import PushService, RememberedAnswers
+else:
+    # Every other name loads its module when its component is first built (`proxyhub.wiring.lazy`): a
+    # function imports the adapters it uses, not all of them. A new component's import goes here too.
+    globals().update(
+        lazy_names(
+            {
+                "aws_lambda_powertools.utilities.idempotency": ("DynamoDBPersistenceLayer",),
+                "proxyhub.adapters.hpk.callbacks": ("HpkCallbackReader",),
+                "proxyhub.adapters.hpk.client": ("HpkClientFactory",),
+                "proxyhub.adapters.onewarehouse.client": ("OneWarehouseClientFactory",),
+                "proxyhub.adapters.onewarehouse.codec": ("OneWarehouseCodec",),
+                "proxyhub.audit.ports": ("AuditLog",),
+                "proxyhub.audit.service": ("AuditService",),
+                "proxyhub.aws.alert_inbox": ("SqsAlertInbox",),
+                "proxyhub.aws.cancel_backoff": ("CancelBackoffStarter",),
+                "proxyhub.aws.event_bus": ("EventBridgePublisher",),
+                "proxyhub.aws.export_bucket": ("S3ExportSink",),
+                "proxyhub.aws.inventory_schedules": ("EventBridgeInventorySchedules",),
+                "proxyhub.aws.lambda_invoker": ("LambdaTaskInvoker",),
+                "proxyhub.aws.notifications": ("SnsNotifier",),
+                "proxyhub.aws.public_addresses": ("SsmPublicAddresses",),
+                "proxyhub.aws.schedule_directory": ("EventBridgeScheduleDirectory",),
+                "proxyhub.aws.scheduler": ("EventBridgeTaskScheduler",),
+                "proxyhub.aws.secrets": ("SecretsManagerStore",),
+                "proxyhub.config.connection_test": ("ProxyConnectionTest",),
+                "proxyhub.config.ports": (
+                    "ConfigStore",
+                    "MappingSchedules",
+                ),
+                "proxyhub.config.proxy_clients": ("ProxyClientProvider",),
+                "proxyhub.config.service": ("ConfigService",),
+                "proxyhub.dal.audit_repository": ("DynamoAuditLog",),
+                "proxyhub.dal.config_repository": ("DynamoConfigStore",),
+                "proxyhub.dal.connection_repository": ("DynamoConnectionStore",),
+                "proxyhub.dal.ledger_repository": ("DynamoStockLedger",),
+                "proxyhub.dal.nonce_store": ("DynamoNonceStore",),
+                "proxyhub.dal.order_repository": ("DynamoOrderStore",),
+                "proxyhub.dal.request_log_store": ("DynamoRequestLogStore",),
+                "proxyhub.dal.scheduled_tasks": ("DynamoScheduledTasks",),
+                "proxyhub.dal.sku_mapping_repository": ("DynamoSkuMappingStore",),
+                "proxyhub.dal.snapshot_repository": ("DynamoSnapshotStore",),
+                "proxyhub.dal.task_repository": ("DynamoTaskRepository",),
+                "proxyhub.dal.upstream_order_repository": ("DynamoUpstreamOrderStore",),
+                "proxyhub.events": ("DomainEvents",),
+                "proxyhub.exports.ports": ("ExportSink",),
+                "proxyhub.exports.service": ("ExportService",),
+                "proxyhub.inventory.executor": ("InventorySyncExecutor",),
+                "proxyhub.inventory.open_tasks": ("EngineOpenTasks",),
+                "proxyhub.inventory.ports": ("InventorySync",),
+                "proxyhub.inventory.service": ("InventorySyncService",),
+                "proxyhub.operations.manual_digest": ("ManualHandlingDigest",),
+                "proxyhub.operations.ports": ("PublicAddresses",),
+                "proxyhub.operations.schedule_repair": ("ScheduleRepair",),
+                "proxyhub.operations.task_gauges": ("TaskGauges",),
+                "proxyhub.orders.callback_intake": ("CallbackIntake",),
+                "proxyhub.orders.callbacks": ("StatusCallbackService",),
+                "proxyhub.orders.cancel_check": ("CancelCheckExecutor",),
+                "proxyhub.orders.cancellation": ("OrderCancellation",),
+                "proxyhub.orders.engine_tasks": ("EngineOrderTasks",),
+                "proxyhub.orders.flow": ("OrderFlows",),
+                "proxyhub.orders.inbound_flow": ("InboundFlowExecutor",),
+                "proxyhub.orders.outbound_flow": ("OutboundFlowExecutor",),
+                "proxyhub.orders.ports": (
+                    "CancelBackoff",
+                    "OrderObserver",
+                    "OrderStore",
+                ),
+                "proxyhub.orders.search": ("OrderSearch",),
+                "proxyhub.orders.service": ("OrderService",),
+                "proxyhub.proxy.ports": ("ProxyClientFactory",),
+                "proxyhub.request_log": ("RequestLogSink",),
+                "proxyhub.secrets": ("SecretStore",),
+                "proxyhub.skus.sync": ("SkuSyncService",),
+                "proxyhub.tasks.engine": ("TaskEngine",),
+                "proxyhub.tasks.executors": ("ExecutorRegistry",),
+                "proxyhub.tasks.policy": ("TaskPolicy",),
+                "proxyhub.tasks.ports": (
+                    "RequestLogReader",
+                    "TaskInvoker",
+                    "TaskScheduler",
+                ),
+                "proxyhub.tasks.sync_tasks": ("SyncTasksService",),
+                "proxyhub.upstream.connection_test": ("UpstreamConnectionTest",),
+                "proxyhub.upstream.connections": ("ConnectionService",),
+                "proxyhub.upstream.notify": (
+                    "CallbackExecutor",
+                    "OneWarehouseObserver",
+                    "UpstreamCallbacks",
+                ),
+                "proxyhub.upstream.ports": (
+                    "ConnectionStore",
+                    "PushCodec",
+                    "UpstreamClientFactory",
+                    "UpstreamOrderStore",
+                ),
+                "proxyhub.upstream.pushes": (
+                    "PushService",
+                    "RememberedAnswers",
+                ),
+            }
+        )
+    )
 
 # HPK callback nonces beside OneWarehouse's (scoped by app key) in the one nonce store.
 HPK_CALLBACK_NONCE_SCOPE = "hpk-callbacks"
