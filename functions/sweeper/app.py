@@ -28,7 +28,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         logger.warning("Overdue tasks sent to the runner", extra={"task_ids": task_ids})
     metrics.add_metric(name="OverdueTasksSwept", unit=MetricUnit.Count, value=len(task_ids))
     try:
-        container().task_gauges.publish()
+        container().task_gauges.publish_if_due()
     except Exception:
         # The sweep is what keeps tasks moving; missing gauges show as gaps on the dashboard.
         logger.exception("Task gauges not published")

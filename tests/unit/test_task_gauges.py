@@ -52,3 +52,13 @@ def test_gauges_count_by_status_and_type_and_age_the_oldest_backlog_task(
     backlog = next(record for record in records if "ManualHandlingBacklog" in record)
     assert backlog["ManualHandlingBacklog"] == [1.0] and backlog["service"] == "proxy-hub"
     assert backlog["_aws"]["CloudWatchMetrics"][0]["Dimensions"] == [["service"]]
+
+
+def test_gauges_are_read_at_most_once_a_minute() -> None:
+    kit = engine_kit()
+    gauges = TaskGauges(InMemoryTaskLookups(kit.store), kit.clock, kit.engine.overdue_cutoff)
+
+    first, too_soon = gauges.publish_if_due(), gauges.publish_if_due()
+    kit.clock.advance(seconds=60)
+
+    assert first is not None and too_soon is None and gauges.publish_if_due() is not None

@@ -21,6 +21,9 @@ MANUAL_BACKLOG_METRIC = "ManualHandlingBacklog"
 OVERDUE_METRIC = "OverdueTasks"
 OLDEST_BACKLOG_AGE_METRIC = "OldestBacklogTaskAgeHours"
 OPEN_STATUSES = (TaskStatus.PENDING, TaskStatus.WAITING, TaskStatus.RUNNING, TaskStatus.MANUAL)
+# CloudWatch keeps a minute's resolution: a sweeper fired more often (the local stack's time scale)
+# reads the counters once a minute, not on every sweep.
+MIN_INTERVAL = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class TaskGauges:
         self._queries = queries
         self._clock = clock
         self._overdue_cutoff = overdue_cutoff
+        self._last_published: datetime | None = None
 
     def read(self) -> TaskGaugeReading:
         """The overview's counters, once for all tasks and once per task type (a handful of queries)."""
@@ -54,6 +58,14 @@ class TaskGauges:
             overdue=everything.overdue,
             oldest_backlog_age_hours=_age_hours(everything, now),
         )
+
+    def publish_if_due(self) -> TaskGaugeReading | None:
+        """Publishes unless this process did less than `MIN_INTERVAL` ago."""
+        now = self._clock.now()
+        if self._last_published is not None and now - self._last_published < MIN_INTERVAL:
+            return None
+        self._last_published = now
+        return self.publish()
 
     def publish(self) -> TaskGaugeReading:
         reading = self.read()
