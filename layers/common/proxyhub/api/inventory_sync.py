@@ -105,12 +105,13 @@ class AdjustmentPage(BaseModel):
 @router.post(
     "/v1/proxy-systems/<code>/warehouse-mappings/<proxy_warehouse_code>/inventory-sync",
     tags=["Inventory sync"],
+    status_code=HTTPStatus.ACCEPTED,
 )
-def start_inventory_sync(code: CodePath, proxy_warehouse_code: CodePath) -> tuple[SyncStarted, int]:
+def start_inventory_sync(code: CodePath, proxy_warehouse_code: CodePath) -> SyncStarted:
     """Starts a sync now; 409 when a dedicated location is missing or a sync of the warehouse runs."""
     request_id = (router.current_event.get("requestContext") or {}).get("requestId")
     task = container().inventory_sync_service.start(code, proxy_warehouse_code, request_id=request_id)
-    return SyncStarted(task_id=task.task_id), HTTPStatus.ACCEPTED.value
+    return SyncStarted(task_id=task.task_id)
 
 
 @router.get("/v1/tasks/<task_id>/inventory-snapshot", tags=["Inventory sync"])

@@ -11,9 +11,9 @@ from proxyhub.wiring import container
 router = Router()
 
 
-@router.post("/v1/proxy-systems", tags=["Proxy systems"])
-def create_proxy_system(data: Annotated[ProxySystemCreate, Body()]) -> tuple[dict, int]:
-    return container().config_service.create_proxy_system(data).model_dump(), HTTPStatus.CREATED.value
+@router.post("/v1/proxy-systems", tags=["Proxy systems"], status_code=HTTPStatus.CREATED)
+def create_proxy_system(data: Annotated[ProxySystemCreate, Body()]) -> ProxySystem:
+    return container().config_service.create_proxy_system(data)
 
 
 @router.get("/v1/proxy-systems", tags=["Proxy systems"])

@@ -127,16 +127,16 @@ class RunPageView(BaseModel):
     next_cursor: str | None
 
 
-@router.post("/v1/tasks/sync-now", tags=["Sync tasks"])
-def sync_tasks_now(data: Annotated[BulkSyncNowRequest, Body()]) -> tuple[BulkSyncNowView, int]:
+@router.post("/v1/tasks/sync-now", tags=["Sync tasks"], status_code=HTTPStatus.ACCEPTED)
+def sync_tasks_now(data: Annotated[BulkSyncNowRequest, Body()]) -> BulkSyncNowView:
     """Sync Now on up to 500 tasks, asynchronously; finished, running or unknown tasks are skipped
     with the reason."""
     tasks, actor = container().sync_tasks, _actor()
     if data.task_ids is not None:
-        return BulkSyncNowView.of(tasks.sync_now_tasks(data.task_ids, actor)), HTTPStatus.ACCEPTED.value
+        return BulkSyncNowView.of(tasks.sync_now_tasks(data.task_ids, actor))
     body = data.filter or TaskFilterBody()
     submission = tasks.sync_now_matching(body.task_filter("filter."), actor, overdue_only=body.overdue)
-    return BulkSyncNowView.of(submission), HTTPStatus.ACCEPTED.value
+    return BulkSyncNowView.of(submission)
 
 
 @router.post("/v1/tasks/<task_id>/resolve", tags=["Sync tasks"])

@@ -243,12 +243,12 @@ def list_task_request_logs(
     )
 
 
-@router.post("/v1/tasks/<task_id>/sync-now", tags=["Sync tasks"])
-def sync_task_now(task_id: CodePath) -> tuple[MessageView, int]:
+@router.post("/v1/tasks/<task_id>/sync-now", tags=["Sync tasks"], status_code=HTTPStatus.ACCEPTED)
+def sync_task_now(task_id: CodePath) -> MessageView:
     """Runs the task asynchronously now; 409 when it is finished or already running."""
     caller = caller_of(router.current_event.raw_event)
     container().sync_tasks.sync_now(task_id, caller.name if caller else None)
-    return MessageView(message=SYNC_NOW_ACCEPTED), HTTPStatus.ACCEPTED.value
+    return MessageView(message=SYNC_NOW_ACCEPTED)
 
 
 @router.get("/v1/request-logs", tags=["Logs"])
