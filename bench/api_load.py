@@ -13,18 +13,15 @@ drives it over 127.0.0.1 with `--clients` threads, each request signed as GWMS s
 
 Then it prints orders/s per window, request latency, the stack's RSS (now and peak, from /proc) and
 the internal errors moto reported (`proxyhub_dev.local.moto_trims` counts and logs them; botocore
-would otherwise retry them out of sight). `MOTO_TRIMS=off` runs moto untrimmed, for comparison.
+would otherwise retry them out of sight). `MOTO_TRIMS=off` runs moto untrimmed, for comparison;
+`KEEP_STACK_LOGS=1` keeps the handlers' logs.
 """
 
 import argparse
-import contextlib
 import itertools
 import os
 import re
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -37,6 +34,7 @@ import httpx
 
 from proxyhub_dev.local.auth import GwmsCredentials, GwmsSigner
 from proxyhub_dev.local.stack import DEFAULT_REGION
+from proxyhub_dev.local.stack_process import local_stack_process, seed_hpk_routing
 
 ROOT = Path(__file__).resolve().parents[1]
 SYSTEM, PROXY_WAREHOUSE, WAREHOUSE, CUSTOMER = "HPK-LOAD", "HPK-WH-LOAD", "GW-LOAD", "C-LOAD"
@@ -44,79 +42,6 @@ SKUS = ("LOAD-MUG", "LOAD-BOWL", "LOAD-PLATE")
 WINDOW = 100
 GOALS = {"ratio": 0.8, "orders_per_second": 10.0, "rss_mib": 1024.0}
 MOTO_ERROR = re.compile(r"moto internal error")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@dataclass
-class Stack:
-    process: subprocess.Popen[bytes]
-    api_url: str
-    hpk_url: str
-    stderr_path: Path
-
-    def rss_mib(self) -> tuple[float, float]:
-        """(resident now, peak) of the stack's process."""
-        status = Path(f"/proc/{self.process.pid}/status").read_text()
-        fields = dict(re.findall(r"^(Vm\w+):\s+(\d+) kB", status, re.MULTILINE))
-        return int(fields["VmRSS"]) / 1024, int(fields["VmHWM"]) / 1024
-
-    def moto_errors(self) -> list[str]:
-        return [line for line in self.stderr_path.read_text().splitlines() if MOTO_ERROR.search(line)]
-
-
-def stdout_sink(scratch: Path) -> Any:
-    """The handlers' log lines: kept with `KEEP_STACK_LOGS=1` (in the temporary directory), else dropped."""
-    if os.environ.get("KEEP_STACK_LOGS"):
-        return (scratch / "stack.stdout").open("wb")
-    return subprocess.DEVNULL
-
-
-@contextlib.contextmanager
-def local_stack(scratch: Path) -> Iterator[Stack]:
-    api_port, hpk_port = free_port(), free_port()
-    stderr_path = scratch / "stack.stderr"
-    command = [
-        sys.executable,
-        "-m",
-        "proxyhub_dev.local",
-        "--api-port",
-        str(api_port),
-        "--hpk-port",
-        str(hpk_port),
-        "--onewarehouse-port",
-        "0",
-    ]
-    env = {**os.environ, "POWERTOOLS_LOG_LEVEL": "WARNING", "POWERTOOLS_METRICS_DISABLED": "true"}
-    with stderr_path.open("wb") as stderr:
-        process = subprocess.Popen(command, stdout=stdout_sink(scratch), stderr=stderr, env=env, cwd=ROOT)
-    stack = Stack(process, f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{hpk_port}", stderr_path)
-    try:
-        wait_until_serving(stack)
-        yield stack
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-def wait_until_serving(stack: Stack) -> None:
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if stack.process.poll() is not None:
-            raise RuntimeError(f"the stack exited:\n{stack.stderr_path.read_text()[-3000:]}")
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"{stack.api_url}/v1/openapi.json", timeout=2).status_code < 500:
-                return
-        time.sleep(0.5)
-    raise RuntimeError("the stack did not answer within 180 s")
 
 
 @dataclass
@@ -139,29 +64,13 @@ class Load:
         return response.json() if response.content else None
 
 
-def seed(load: Load, hpk_url: str) -> None:
-    system = {
-        "code": SYSTEM,
-        "name": "HPK load",
-        "system_type": "HPK",
-        "api_endpoint": hpk_url,
-        "account": "demo",
-        "password": "demo-secret",
-        "version": "5",
-        "enabled": True,
-    }
-    load.call("seed", "POST", "/v1/proxy-systems", system, expect=201)
-    mapping = {
-        "gwms_warehouse_code": WAREHOUSE,
-        "virtual_putaway_location": "VPA",
-        "defective_location": "DEF",
-    }
-    load.call("seed", "PUT", f"/v1/proxy-systems/{SYSTEM}/warehouse-mappings/{PROXY_WAREHOUSE}", mapping)
-    customer = {"name": "Load", "account_status": "open", "warehouse_codes": [WAREHOUSE]}
-    load.call("seed", "PUT", f"/v1/customers/{CUSTOMER}", customer)
-    for gsku in SKUS:
-        sku = {"name": gsku, "spec": "standard", "weight_kg": 0.5, "customer_code": CUSTOMER}
-        load.call("seed", "PUT", f"/v1/skus/{gsku}", sku)
+@dataclass(frozen=True)
+class Names:
+    system: str = SYSTEM
+    proxy_warehouse: str = PROXY_WAREHOUSE
+    warehouse: str = WAREHOUSE
+    customer: str = CUSTOMER
+    skus: tuple[str, ...] = SKUS
 
 
 def inbound(order_no: str) -> dict[str, Any]:
@@ -259,12 +168,16 @@ def main() -> None:
     args = parser.parse_args()
     signer = GwmsSigner(GwmsCredentials.from_environment(DEFAULT_REGION))
     numbers = itertools.count(1)
-    with tempfile.TemporaryDirectory() as scratch, local_stack(Path(scratch)) as stack:
+    keep_logs = bool(os.environ.get("KEEP_STACK_LOGS"))
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        local_stack_process(Path(scratch), keep_handler_logs=keep_logs) as stack,
+    ):
         rss_start, _ = stack.rss_mib()
         limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=args.clients)
         with httpx.Client(base_url=stack.api_url, auth=signer, timeout=60, limits=limits) as api:
             load = Load(api)
-            seed(load, stack.hpk_url)
+            seed_hpk_routing(api, stack.hpk_url, Names())
             started = time.monotonic()
             answered = create_orders(load, args.orders, args.clients, numbers)
             rates = windows(started, answered)

@@ -20,6 +20,7 @@ kind, beside the goal of the corrected batches plus one snapshot item per 500 li
 
 import argparse
 import contextlib
+import cProfile
 import os
 import random
 import socket
@@ -35,6 +36,8 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import botocore.parsers
+import botocore.serialize
 import httpx
 from botocore.client import BaseClient
 from samtranslator.yaml_helper import yaml_parse
@@ -81,6 +84,9 @@ class DynamoCounter:
         self.calls: Counter[str] = Counter()
         self.written: Counter[str] = Counter()
         self.seconds = 0.0
+        # Of `seconds`, what botocore spent turning requests into JSON and answers back into Python:
+        # the Lambda would spend it too, so the projection counts it as our own work.
+        self.botocore_seconds = 0.0
         self.enabled = False
 
     @property
@@ -133,11 +139,34 @@ def counting_dynamodb_calls(counter: DynamoCounter) -> Iterator[None]:
             if counter.enabled:
                 counter.seconds += time.perf_counter() - started
 
+    original_parse = botocore.parsers.ResponseParser.parse
+    original_serialize = botocore.serialize.JSONSerializer.serialize_to_request
+
+    def timed_parse(parser: Any, response: Any, shape: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return original_parse(parser, response, shape)
+        finally:
+            if counter.enabled:
+                counter.botocore_seconds += time.perf_counter() - started
+
+    def timed_serialize(serializer: Any, parameters: Any, operation_model: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return original_serialize(serializer, parameters, operation_model)
+        finally:
+            if counter.enabled:
+                counter.botocore_seconds += time.perf_counter() - started
+
     BaseClient._make_api_call = counted  # type: ignore[attr-defined]
+    botocore.parsers.ResponseParser.parse = timed_parse  # type: ignore[method-assign,assignment]
+    botocore.serialize.JSONSerializer.serialize_to_request = timed_serialize  # type: ignore[method-assign,assignment]
     try:
         yield
     finally:
         BaseClient._make_api_call = original  # type: ignore[attr-defined]
+        botocore.parsers.ResponseParser.parse = original_parse  # type: ignore[method-assign]
+        botocore.serialize.JSONSerializer.serialize_to_request = original_serialize  # type: ignore[method-assign]
 
 
 # ---------------------------------------------------------------- the HPK simulator process
@@ -443,6 +472,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--invocation-seconds", type=float, default=900, help="each run's time (Lambda's)")
     parser.add_argument("--tracemalloc", action="store_true", help="also trace Python allocations (slower)")
+    parser.add_argument("--profile", type=Path, help="write a cProfile of the sync (not the seeding) here")
     args = parser.parse_args()
 
     os.environ.update(
@@ -476,9 +506,15 @@ def main() -> None:
             tracemalloc.start()
         with counting_dynamodb_calls(counter):
             counter.enabled = True
+            profile = cProfile.Profile() if args.profile else None
             started = time.perf_counter()
+            if profile is not None:
+                profile.enable()
             task, invocations = run_sync(components, args.invocation_seconds)
             wall = time.perf_counter() - started
+            if profile is not None:
+                profile.disable()
+                profile.dump_stats(args.profile)
         traced_peak = tracemalloc.get_traced_memory()[1] / 2**20 if args.tracemalloc else None
         report(args.lines, task, invocations, wall, counter, hpk_log, rss_before, traced_peak, moto)
 
@@ -497,15 +533,19 @@ def report(
     writes = sum(counter.calls[name] for name in WRITE_OPERATIONS)
     calls = sum(counter.calls.values())
     hpk_seconds = hpk_log.milliseconds / 1000
-    own_seconds = wall - counter.seconds - hpk_seconds
+    moto_seconds = counter.seconds - counter.botocore_seconds
+    own_seconds = wall - moto_seconds - hpk_seconds
     projected = own_seconds + hpk_seconds + calls * DYNAMODB_CALL_SECONDS
     runs = len(invocations)
     print(f"task {task.task_id}: {task.status.value} after {runs} invocation(s): {task.execution_summary}")
     print(f"wall time          {timedelta(seconds=round(wall))} ({wall:.1f} s)")
     print(f"lines/second       {lines / wall:,.0f}")
-    print(f"  waiting for moto {counter.seconds:,.1f} s ({calls:,} DynamoDB calls to moto's process)")
+    print(f"  waiting for moto {moto_seconds:,.1f} s ({calls:,} DynamoDB calls to moto's process)")
     print(f"  in HPK calls     {hpk_seconds:,.1f} s ({hpk_log.calls:,} calls to the simulator)")
-    print(f"  elsewhere        {own_seconds:,.1f} s (proxyhub, PynamoDB, botocore)")
+    print(
+        f"  our own work     {own_seconds:,.1f} s (proxyhub, PynamoDB, and botocore's "
+        f"{counter.botocore_seconds:,.1f} s of (de)serializing)"
+    )
     print(
         f"projected          {projected:,.0f} s with DynamoDB at {DYNAMODB_CALL_SECONDS * 1000:.0f} ms a call "
         f"instead of moto (goal ≤ {GOAL_PROJECTED_SECONDS} s at 200,000 lines)"

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from proxyhub.clock import from_iso, to_iso
 from proxyhub.errors import ConcurrentUpdateError
-from proxyhub.inventory.ports import LedgerChangedError
+from proxyhub.inventory.ports import Holding, LedgerChangedError
 from proxyhub.models.config import WarehouseMapping
 from proxyhub.models.inventory import BatchKey, Correction, LedgerBatch, StockDelta
 from proxyhub.models.orders import Order, OrderKind, OrderSummary, StoredOrder
@@ -217,6 +217,10 @@ class InMemoryStockLedger:
         yield from held
 
     # ------------------------------------------------------------ InventoryLedger
+
+    def holdings(self, gwms_warehouse_code: str) -> Iterator[Holding]:
+        for batch in self.batches(gwms_warehouse_code):
+            yield Holding(batch.key.sort_key(), batch.location, batch.quantity)
 
     def find_batches(self, keys: Iterable[BatchKey]) -> dict[BatchKey, LedgerBatch]:
         found: dict[BatchKey, LedgerBatch] = {}

@@ -29,6 +29,7 @@ from proxyhub.dal.config_repository import CustomerItem, customer_key
 from proxyhub.dal.order_repository import order_update, stale_order
 from proxyhub.dal.tables import bound_to, transact_write
 from proxyhub.errors import InvalidInputError
+from proxyhub.inventory.ports import Holding
 from proxyhub.models.inventory import BatchKey, Correction, InventoryType, LedgerBatch, StockDelta
 from proxyhub.models.orders import Order, StoredOrder
 from proxyhub.models.pages import Page
@@ -113,8 +114,12 @@ def _ledger_pk(gwms_warehouse_code: str) -> str:
     return f"LEDGER#{gwms_warehouse_code}"
 
 
+_BATCH_PREFIX = "BATCH#"
+_BATCH_PREFIX_LENGTH = len(_BATCH_PREFIX)
+
+
 def _batch_sk(key: BatchKey) -> str:
-    return f"BATCH#{key.sort_key()}"
+    return f"{_BATCH_PREFIX}{key.sort_key()}"
 
 
 @bound_to("inventory_table_name")
@@ -201,6 +206,28 @@ class DynamoStockLedger:
             )
             for raw in page.get("Items", []):
                 yield _batch_of(raw, gwms_warehouse_code)
+            start = page.get("LastEvaluatedKey")
+            if start is None:
+                return
+
+    def holdings(self, gwms_warehouse_code: str) -> Iterator[Holding]:
+        """Every batch of the warehouse in key order, three attributes each (1 MB pages)."""
+        connection = LedgerBatchItem._get_connection()
+        start: dict[str, Any] | None = None
+        while True:
+            page = connection.query(
+                _ledger_pk(gwms_warehouse_code),
+                attributes_to_get=["sk", "location", "quantity"],
+                exclusive_start_key=start,
+                consistent_read=True,
+            )
+            for raw in page.get("Items", []):
+                quantity = raw.get("quantity")
+                yield Holding(
+                    raw["sk"]["S"][_BATCH_PREFIX_LENGTH:],
+                    raw["location"]["S"],
+                    int(quantity["N"]) if quantity else 0,
+                )
             start = page.get("LastEvaluatedKey")
             if start is None:
                 return

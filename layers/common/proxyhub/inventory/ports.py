@@ -38,11 +38,26 @@ class SkuMappings(Protocol):
     def list_sku_mappings(self, system_code: str) -> list[SkuMapping]: ...
 
 
+@dataclass(frozen=True)
+class Holding:
+    """One batch of our ledger as a sync reads it in bulk: its key's `BatchKey.sort_key()`, where it
+    lies and how much. Three attributes rather than the batch's every one: a large warehouse is read
+    (and decoded) once per run."""
+
+    sort_key: str
+    location: str
+    quantity: int
+
+
 class InventoryLedger(Protocol):
     def find_batches(self, keys: Iterable[BatchKey]) -> dict[BatchKey, LedgerBatch]: ...
 
     def batches(self, gwms_warehouse_code: str) -> Iterator[LedgerBatch]:
         """Every batch of the warehouse, in key order (`BatchKey.sort_key`)."""
+        ...
+
+    def holdings(self, gwms_warehouse_code: str) -> Iterator[Holding]:
+        """Every batch of the warehouse, lightly, in key order."""
         ...
 
     def corrections_of(self, task_id: str) -> Iterator[Correction]:

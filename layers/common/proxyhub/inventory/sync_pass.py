@@ -31,7 +31,6 @@ from proxyhub.inventory.reconcile import (
     batch_fingerprint,
     correction_to_zero,
     corrections_for_observed,
-    missing_from_snapshot,
     observations,
     summary_text,
 )
@@ -84,6 +83,7 @@ class SyncPass:
             else SyncProgress(snapshot_at=now, page_size=settings.inventory_sync_page_size)
         )
         self._expires_at = self._progress.snapshot_at + timedelta(days=settings.snapshot_ttl_days)
+        self._ledger_picture: LedgerPicture | None = None
 
     def run(self) -> Outcome:
         steps: dict[Phase, Callable[[], bool]] = {
@@ -146,8 +146,7 @@ class SyncPass:
         task = self._task
         client = self._sync.clients.client_for(task.system_code, self._context.request_log)
         skus = SkuDirectory(task.system_code, self._sync.config, self._sync.sku_mappings)
-        # Our ledger as it is now; each correction checks its batch has not changed since.
-        picture = LedgerPicture(self._sync.ledger.batches(self._warehouse), self._locations)
+        picture = self._picture()
         pages = client.iter_inventory(
             task.proxy_warehouse_code,
             self._progress.page_size,
@@ -231,13 +230,8 @@ class SyncPass:
     def _zero_absent(self) -> bool:
         seen = SeenBatches(self._listed_fingerprints())
         unmatched = frozenset(self._progress.unmatched_skus)
-        after = self._progress.absent_after
-        candidates = (
-            batch
-            for batch in self._sync.ledger.batches(self._warehouse)
-            if (after is None or batch.key.sort_key() > after)
-            and missing_from_snapshot(batch, seen, self._locations, self._progress.snapshot_at, unmatched)
-        )
+        progress = self._progress
+        candidates = self._picture().missing(seen, progress.snapshot_at, unmatched, progress.absent_after)
         # Blocks are counted over every missing batch, zero or not, so a retried run numbers them alike.
         for block in batched(candidates, BLOCK_SIZE, strict=False):
             self._zero_block(list(block))
@@ -273,6 +267,14 @@ class SyncPass:
                 continue
             self._progress = after if recorded else self._recorded_progress(after)
             return
+
+    def _picture(self) -> LedgerPicture:
+        """Our ledger as it was when this run first needed it (one read a run): each correction is
+        written on the condition that its batch has not changed since."""
+        if self._ledger_picture is None:
+            holdings = self._sync.ledger.holdings(self._warehouse)
+            self._ledger_picture = LedgerPicture(self._warehouse, holdings, self._locations)
+        return self._ledger_picture
 
     def _listed_fingerprints(self) -> Iterator[int]:
         for line in self._sync.snapshots.iter_lines(self._task.task_id):

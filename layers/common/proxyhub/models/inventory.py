@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from proxyhub.clock import to_iso
+from proxyhub.clock import from_iso, to_iso
 
 InventoryType = Literal["qualified", "defective"]
 
@@ -27,6 +27,20 @@ class BatchKey:
         """Orders a warehouse's batches by GSKU first, so one GSKU is one key-prefix query."""
         parts = (self.gsku, self.inventory_type, self.proxy_inbound_no, self.local_inbound_no)
         return "#".join((*parts, to_iso(self.inbound_at)))
+
+    @classmethod
+    def from_sort_key(cls, gwms_warehouse_code: str, sort_key: str) -> "BatchKey":
+        """The key back from `sort_key()`. GSKUs and our inbound numbers are codes (no "#"), so only
+        the proxy's inbound number, in the middle, may hold one."""
+        parts = sort_key.split("#")
+        return cls(
+            gwms_warehouse_code=gwms_warehouse_code,
+            gsku=parts[0],
+            inventory_type="defective" if parts[1] == "defective" else "qualified",
+            proxy_inbound_no="#".join(parts[2:-2]),
+            local_inbound_no=parts[-2],
+            inbound_at=from_iso(parts[-1]),
+        )
 
 
 @dataclass(frozen=True)
