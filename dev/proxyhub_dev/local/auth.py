@@ -202,7 +202,7 @@ class GwmsSigner(httpx.Auth):
             Credentials(credentials.access_key_id, credentials.secret_access_key), SERVICE, credentials.region
         )
 
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
         signed = AWSRequest(
             method=request.method,
             url=str(request.url),
