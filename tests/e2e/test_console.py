@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from console_pages import OPERATOR, VIEWER, sign_in
+from console_pages import OPERATOR, VIEWER, hover_for_tooltip, sign_in
 from playwright.sync_api import BrowserContext, Page, expect
 
 from proxyhub_dev.local.demo import GwmsScenario
@@ -239,8 +239,7 @@ def test_sync_inventory_is_refused_on_an_incomplete_mapping(
     expect(row).to_contain_text("Defective location not configured")
     button = row.get_by_role("button", name="Sync Inventory")
     expect(button).to_be_disabled()
-    button.hover(force=True)
-    expect(page.get_by_role("tooltip")).to_contain_text("Defective location not configured")
+    hover_for_tooltip(page, button, "Defective location not configured")
     complete = page.locator(f'tr[data-row-key="{names.proxy_warehouse}"]')
     expect(complete.get_by_role("button", name="Sync Inventory")).to_be_enabled()
 
@@ -324,8 +323,7 @@ def test_a_viewer_sees_sync_now_but_may_not_press_it(
     button = task_row(viewer, task_id).get_by_role("button", name="Sync Now")
     expect(button).to_be_disabled()
     # A disabled button takes no pointer events: the reason sits on what wraps it
-    button.locator("xpath=..").hover()
-    expect(viewer.get_by_role("tooltip")).to_contain_text("Your role (viewer) cannot run Sync Now")
+    hover_for_tooltip(viewer, button.locator("xpath=.."), "Your role (viewer) cannot run Sync Now")
 
 
 def test_sync_now_is_audited_and_named_in_the_task_details(

@@ -1,7 +1,10 @@
 """Runs the template's real Lambda handlers in this process, as the Lambda service would call them.
 
 Handlers of all functions share one process, so they share os.environ (the union of the
-functions' environments) and run concurrently in threads, like warm containers side by side.
+functions' environments). Different functions run concurrently in threads, but each function runs one
+invocation at a time, as one warm container does: Powertools' resolver keeps the request it is
+handling (its event, its matched route) on the app object, so two requests at once in one module
+would read each other's.
 Timeouts are reported through the context but not enforced: a thread cannot be killed. Failed
 asynchronous invocations are logged; Lambda's retries and dead-letter queue are not emulated.
 """
@@ -67,6 +70,8 @@ class LocalInvoker:
         self._functions = list(functions)
         self._handlers: dict[str, Handler] = {}
         self._loading = threading.Lock()
+        # Reentrant: a handler that invokes its own function synchronously runs it in its container.
+        self._containers = {deployed.logical_id: threading.RLock() for deployed in self._functions}
         self._async = ThreadPoolExecutor(max_workers=async_workers, thread_name_prefix="lambda-async")
 
     def knows(self, function: str) -> bool:
@@ -87,14 +92,16 @@ class LocalInvoker:
     def invoke(self, function: str, event: Any) -> Any:
         """A synchronous (RequestResponse) invocation: the handler's result, or its exception."""
         deployed = self.resolve(function)
-        context = LocalLambdaContext(
-            function_name=deployed.name,
-            invoked_function_arn=deployed.arn,
-            memory_limit_in_mb=deployed.memory_mb,
-            log_group_name=deployed.log_group_name or f"/aws/lambda/{deployed.name}",
-            timeout_seconds=deployed.timeout_seconds,
-        )
-        return self._handler(deployed)(event, context)
+        handler = self._handler(deployed)
+        with self._containers[deployed.logical_id]:
+            context = LocalLambdaContext(  # its clock starts once the container is free
+                function_name=deployed.name,
+                invoked_function_arn=deployed.arn,
+                memory_limit_in_mb=deployed.memory_mb,
+                log_group_name=deployed.log_group_name or f"/aws/lambda/{deployed.name}",
+                timeout_seconds=deployed.timeout_seconds,
+            )
+            return handler(event, context)
 
     def invoke_async(self, function: str, event: Any) -> Future[Any]:
         """An Event invocation: runs in the background; a failure is logged, as Lambda would."""
