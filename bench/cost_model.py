@@ -86,10 +86,28 @@ def item_size(item: dict[str, Any]) -> int:
 
 
 @dataclass(frozen=True)
-class TableShape:
-    """A table's global indexes: (hash key attribute, projection type, included attributes)."""
+class Index:
+    hash_key: str
+    range_key: str | None
+    projection: str  # ALL, KEYS_ONLY or INCLUDE
+    included: tuple[str, ...]
 
-    indexes: tuple[tuple[str, str, tuple[str, ...]], ...]
+
+@dataclass(frozen=True)
+class TableShape:
+    """A table's key attributes and its global indexes."""
+
+    keys: tuple[str, ...]
+    indexes: tuple[Index, ...]
+
+    def key_of(self, item: dict[str, Any]) -> dict[str, Any]:
+        return {name: item[name] for name in self.keys if name in item}
+
+
+def _key_names(schema: list[dict[str, str]]) -> tuple[str, str | None]:
+    hash_key = next(key["AttributeName"] for key in schema if key["KeyType"] == "HASH")
+    range_key = next((key["AttributeName"] for key in schema if key["KeyType"] == "RANGE"), None)
+    return hash_key, range_key
 
 
 def table_shapes() -> dict[str, TableShape]:
@@ -97,16 +115,52 @@ def table_shapes() -> dict[str, TableShape]:
     for logical_id, resource in yaml_parse((ROOT / "template.yaml").read_text())["Resources"].items():
         if resource["Type"] != "AWS::DynamoDB::Table":
             continue
+        table_hash, table_range = _key_names(resource["Properties"]["KeySchema"])
         indexes = tuple(
-            (
-                index["KeySchema"][0]["AttributeName"],
+            Index(
+                *_key_names(index["KeySchema"]),
                 index["Projection"]["ProjectionType"],
                 tuple(index["Projection"].get("NonKeyAttributes", ())),
             )
             for index in resource["Properties"].get("GlobalSecondaryIndexes", ())
         )
-        shapes[f"cost-{logical_id}"] = TableShape(indexes)
+        keys = (table_hash,) if table_range is None else (table_hash, table_range)
+        shapes[f"cost-{logical_id}"] = TableShape(keys, indexes)
     return shapes
+
+
+def write_units(
+    shape: TableShape, before: dict[str, Any], after: dict[str, Any], *, transactional: bool
+) -> int:
+    """What DynamoDB charges for one item written, as it documents it: the larger of the item's
+    sizes before and after, per 1 KB (twice in a transaction), plus for each global index the item
+    enters, leaves or changes in (with `ALL`, any attribute; otherwise a projected one): one write of
+    its projected size, or two when the index's key changed (a delete and a put)."""
+    units = math.ceil(max(item_size(before), item_size(after), 1) / 1024) * (2 if transactional else 1)
+    for index in shape.indexes:
+        index_keys = tuple(name for name in (index.hash_key, index.range_key) if name)
+
+        def projected(
+            image: dict[str, Any], index: Index = index, index_keys: tuple[str, ...] = index_keys
+        ) -> dict[str, Any]:
+            if index.projection == "ALL":
+                return image
+            names = {*shape.keys, *index_keys, *index.included}
+            return {name: value for name, value in image.items() if name in names}
+
+        was_in = all(name in before for name in index_keys)
+        is_in = all(name in after for name in index_keys)
+        old, new = projected(before), projected(after)
+        if was_in and is_in:
+            if any(before[name] != after[name] for name in index_keys):
+                units += math.ceil(max(item_size(old), 1) / 1024) + math.ceil(max(item_size(new), 1) / 1024)
+            elif old != new:
+                units += math.ceil(max(item_size(old), item_size(new), 1) / 1024)
+        elif is_in:
+            units += math.ceil(max(item_size(new), 1) / 1024)
+        elif was_in:
+            units += math.ceil(max(item_size(old), 1) / 1024)
+    return units
 
 
 @dataclass
@@ -146,29 +200,51 @@ class Usage:
 
 
 class Meter:
-    """Counts every AWS call of the process (and what DynamoDB charges for it) into `current`."""
+    """Counts every AWS call of the process (and what DynamoDB charges for it) into `current`.
+
+    A write is charged from the item as it was before and as it is after (read back, uncounted, around
+    the call), so an update costs its item's whole size and every index it changes in."""
 
     def __init__(self, shapes: dict[str, TableShape]) -> None:
         self.shapes = shapes
         self.current = Usage()
 
-    def write(
-        self, table: str, item: dict[str, Any], *, transactional: bool, changed: set[str] | None = None
+    def written_keys(self, operation: str, params: dict[str, Any]) -> list[tuple[str, dict[str, Any], bool]]:
+        """(table, key, transactional) of each item the write operation may change."""
+        if operation == "PutItem":
+            return [(params["TableName"], self.shapes[params["TableName"]].key_of(params["Item"]), False)]
+        if operation in ("UpdateItem", "DeleteItem"):
+            return [(params["TableName"], params["Key"], False)]
+        if operation == "BatchWriteItem":
+            keys = []
+            for table, requests in params["RequestItems"].items():
+                for request in requests:
+                    if "PutRequest" in request:
+                        keys.append((table, self.shapes[table].key_of(request["PutRequest"]["Item"]), False))
+                    else:
+                        keys.append((table, request["DeleteRequest"]["Key"], False))
+            return keys
+        if operation == "TransactWriteItems":
+            keys = []
+            for entry in params["TransactItems"]:
+                ((kind, body),) = entry.items()
+                if kind == "ConditionCheck":
+                    continue
+                key = self.shapes[body["TableName"]].key_of(body["Item"]) if kind == "Put" else body["Key"]
+                keys.append((body["TableName"], key, True))
+            return keys
+        return []
+
+    def charge_writes(
+        self,
+        written: list[tuple[str, dict[str, Any], bool]],
+        before: list[dict[str, Any]],
+        after: list[dict[str, Any]],
     ) -> None:
-        size = item_size(item)
-        units = math.ceil(max(size, 1) / 1024) * (2 if transactional else 1)
-        for hash_key, projection, included in self.shapes.get(table, TableShape(())).indexes:
-            present = hash_key in item if changed is None else hash_key in changed
-            if not present:
-                continue
-            projected = (
-                size
-                if projection == "ALL"
-                else item_size({k: v for k, v in item.items() if k in {hash_key, *included}})
-            )
-            units += math.ceil(max(projected, 1) / 1024)
-        self.current.write_units += units
-        self.current.extra[f"WRU {table.removeprefix('cost-')}"] += units
+        for (table, _, transactional), old, new in zip(written, before, after, strict=True):
+            units = write_units(self.shapes[table], old, new, transactional=transactional)
+            self.current.write_units += units
+            self.current.extra[f"WRU {table.removeprefix('cost-')}"] += units
 
     def read(self, items: list[dict[str, Any]], *, consistent: bool, per_item: bool) -> None:
         factor = 1.0 if consistent else 0.5
@@ -178,25 +254,12 @@ class Meter:
             self.current.read_units += max(1, math.ceil(sum(item_size(i) for i in items) / 4096)) * factor
 
     def dynamodb(self, operation: str, params: dict[str, Any], answer: dict[str, Any]) -> None:
-        if operation in ("PutItem",):
-            self.write(params["TableName"], params["Item"], transactional=False)
-        elif operation in ("UpdateItem", "DeleteItem"):
-            self.write(params["TableName"], params["Key"], transactional=False, changed=set())
-        elif operation == "BatchWriteItem":
-            for table, requests in params["RequestItems"].items():
-                for request in requests:
-                    body = request.get("PutRequest") or request.get("DeleteRequest") or {}
-                    self.write(table, body.get("Item") or body.get("Key") or {}, transactional=False)
-        elif operation == "TransactWriteItems":
-            for entry in params["TransactItems"]:
-                ((kind, body),) = entry.items()
-                if kind == "ConditionCheck":
-                    self.current.read_units += 2
-                elif kind == "Put":
-                    self.write(body["TableName"], body["Item"], transactional=True)
-                else:
-                    names = set(body.get("ExpressionAttributeNames", {}).values())
-                    self.write(body["TableName"], body["Key"], transactional=True, changed=names)
+        """The reads' units (the writes' are charged around the call)."""
+        if operation == "TransactWriteItems":
+            # A condition check is charged as a transactional write of the item it checks (2 per 1 KB):
+            # the items we check are small, so 2 each.
+            checks = sum(1 for entry in params["TransactItems"] if "ConditionCheck" in entry)
+            self.current.write_units += 2 * checks
         elif operation == "GetItem":
             self.read([answer.get("Item", {})], consistent=bool(params.get("ConsistentRead")), per_item=True)
         elif operation == "BatchGetItem":
@@ -213,11 +276,24 @@ def metering(meter: Meter) -> Iterator[None]:
 
     def metered(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
         service = client.meta.service_model.service_name
-        started = time.perf_counter()
+        written = meter.written_keys(operation, params) if service == "dynamodb" else []
+
+        def images() -> list[dict[str, Any]]:
+            return [
+                original(client, "GetItem", {"TableName": table, "Key": key, "ConsistentRead": True}).get(
+                    "Item", {}
+                )
+                for table, key, _ in written
+            ]
+
+        started = time.perf_counter()  # the images' reads are moto's time too, not the function's
+        before = images()
         answer = original(client, operation, params)
+        after = images()
         meter.current.aws_seconds += time.perf_counter() - started
         meter.current.calls[f"{service}:{operation}"] += 1
         if service == "dynamodb":
+            meter.charge_writes(written, before, after)
             meter.dynamodb(operation, params, answer)
         return answer
 

@@ -26,6 +26,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -270,6 +271,10 @@ def main() -> None:
     parser.add_argument("--noise", type=float, default=0.1, help="share of tasks the filter leaves out")
     args = parser.parse_args()
 
+    # moto takes tens of seconds for a 1,000-item page of a 100,000-item partition: PynamoDB must wait.
+    settings_file = Path(tempfile.mkdtemp()) / "pynamodb_settings.py"
+    settings_file.write_text("read_timeout_seconds = 600\n")
+    os.environ["PYNAMODB_CONFIG"] = str(settings_file)
     with moto_server_process() as endpoint:
         os.environ.update(
             AWS_ENDPOINT_URL=endpoint,

@@ -1,13 +1,17 @@
 """Sync tasks and their status counters in the tasks table.
 
-Key design (one table, `pk`/`sk`, GSIs `gsi1`..`gsi5` with string keys `gsi{n}pk`/`gsi{n}sk`):
+Key design (one table, `pk`/`sk`, GSIs `gsi1`..`gsi6` with string keys `gsi{n}pk`/`gsi{n}sk`):
 - task:            pk=TASK#<task_id>            sk=TASK
-  - gsi1 all tasks     gsi1pk=TASKS                   gsi1sk=<created_at>#<task_id>
-  - gsi2 by status     gsi2pk=STATUS#<status>         gsi2sk=<created_at>#<task_id>
-  - gsi3 due (sparse)  gsi3pk=DUE                     gsi3sk=<due_at>#<task_id>   only pending/waiting/running
-  - gsi4 by warehouse  gsi4pk=WAREHOUSE#<gwms code>   gsi4sk=<created_at>#<task_id>
-  - gsi5 by task type  gsi5pk=TYPE#<task_type>        gsi5sk=<created_at>#<task_id>
-  - gsi6 by order no   gsi6pk=ORDER#<order_no>        gsi6sk=<created_at>#<task_id>   only tasks of an order
+  - gsi1 all tasks     gsi1pk=TASKS                   gsi1sk=<created_at>
+  - gsi2 by status     gsi2pk=STATUS#<status>         gsi2sk=<created_at>
+  - gsi3 due (sparse)  gsi3pk=DUE                     gsi3sk=<due_at>   only pending/waiting/running
+  - gsi4 by warehouse  gsi4pk=WAREHOUSE#<gwms code>   gsi4sk=<created_at>
+  - gsi5 by task type  gsi5pk=TYPE#<task_type>        gsi5sk=<created_at>
+  - gsi6 by order no   gsi6pk=ORDER#<order_no>        gsi6sk=<created_at>   only tasks of an order
+  An index's sort key need not be unique (a page's cursor holds the task's own key too), so the
+  keys hold no task id: six copies of it made a task item more than 1 KB, which doubled what every
+  write of it costs in the table and in each index. Items written before, with `#<task_id>` after
+  the time, sort among these by their time all the same.
 - run history:     pk=TASK#<task_id>            sk=RUN#<started_at>#<run_id>   one per run (TTL 90 days)
 - status counter:  pk=COUNTERS  sk=<warehouse>#<task_type>#<business_type>#<status>
 - daily counter:   pk=COUNTERS  sk=#DAY#<yyyy-mm-dd>#<same>   success/cancelled reached that UTC day (TTL)
@@ -578,7 +582,7 @@ def _parse(text: str | None) -> datetime | None:
 
 
 def _to_item(task: Task) -> TaskItem:
-    created_key = f"{to_iso(task.created_at)}#{task.task_id}"
+    created_key = to_iso(task.created_at)
     due_at = task.due_at
     return TaskItem(
         _task_pk(task.task_id),
@@ -588,7 +592,7 @@ def _to_item(task: Task) -> TaskItem:
         gsi2pk=_status_pk(task.status),
         gsi2sk=created_key,
         gsi3pk=DUE_PK if due_at else None,
-        gsi3sk=f"{to_iso(due_at)}#{task.task_id}" if due_at else None,
+        gsi3sk=to_iso(due_at) if due_at else None,
         gsi4pk=_warehouse_pk(task.gwms_warehouse_code),
         gsi4sk=created_key,
         gsi5pk=_task_type_pk(task.task_type),
