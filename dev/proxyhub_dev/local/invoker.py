@@ -1,14 +1,16 @@
 """Runs the template's real Lambda handlers in this process, as the Lambda service would call them.
 
 Handlers of all functions share one process, so they share os.environ (the union of the
-functions' environments). Different functions run concurrently in threads, but each function runs one
-invocation at a time, as one warm container does: Powertools' resolver keeps the request it is
-handling (its event, its matched route) on the app object, so two requests at once in one module
-would read each other's.
+functions' environments) and run concurrently in threads, like warm containers side by side. A
+function behind the HTTP API (`one_at_a_time`) runs one invocation at a time, as one container does:
+Powertools' resolver keeps the request it is handling (its event, its matched route) on the app
+object, so two requests at once in its module would read each other's. The others (task runs,
+syncs) keep no request state in their modules and run side by side as Lambda scales them out.
 Timeouts are reported through the context but not enforced: a thread cannot be killed. Failed
 asynchronous invocations are logged; Lambda's retries and dead-letter queue are not emulated.
 """
 
+import contextlib
 import importlib.util
 import json
 import logging
@@ -38,6 +40,7 @@ class DeployedFunction:
     memory_mb: int = 128
     timeout_seconds: int = 3
     log_group_name: str = ""
+    one_at_a_time: bool = False
 
 
 @dataclass
@@ -71,7 +74,10 @@ class LocalInvoker:
         self._handlers: dict[str, Handler] = {}
         self._loading = threading.Lock()
         # Reentrant: a handler that invokes its own function synchronously runs it in its container.
-        self._containers = {deployed.logical_id: threading.RLock() for deployed in self._functions}
+        self._containers: dict[str, contextlib.AbstractContextManager[Any]] = {
+            deployed.logical_id: threading.RLock() if deployed.one_at_a_time else contextlib.nullcontext()
+            for deployed in self._functions
+        }
         self._async = ThreadPoolExecutor(max_workers=async_workers, thread_name_prefix="lambda-async")
 
     def knows(self, function: str) -> bool:

@@ -112,6 +112,7 @@ class LocalStack:
                     memory_mb=configuration.get("MemorySize", 128),
                     timeout_seconds=configuration.get("Timeout", 3),
                     log_group_name=configuration.get("LoggingConfig", {}).get("LogGroup", ""),
+                    one_at_a_time=spec.serves_http,
                 )
             )
         return functions

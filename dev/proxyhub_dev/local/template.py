@@ -36,6 +36,11 @@ class FunctionSpec:
     def handler_name(self) -> str:
         return self.handler.rsplit(".", 1)[1]
 
+    @property
+    def serves_http(self) -> bool:
+        """Behind the HTTP API: its handler is a Powertools resolver."""
+        return any(event.get("Type") == "HttpApi" for event in self.events.values())
+
 
 @dataclass(frozen=True)
 class HttpRoute:

@@ -134,6 +134,8 @@ class BackgroundHttpServer:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # ThreadingHTTPServer listens with a backlog of 5: 50 orders completed at once had connections reset.
+    request_queue_size = 1024
 
     def __init__(
         self,
