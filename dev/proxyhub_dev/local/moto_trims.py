@@ -1,7 +1,8 @@
 """moto's DynamoDB, trimmed where it would measure itself rather than our code: one shared place for
 the local stack, the benchmarks and the tests (`apply_moto_trims()`, idempotent).
 
-What moto 5.2 does and DynamoDB does not (measured: `../shared/docs/local-aws-notes.md`):
+What moto 5.2 does and DynamoDB does not (measured: `../shared/docs/local-aws-notes.md`, and
+`docs/local-aws-notes.md` here):
 
 - **A transaction deep-copies every table it touches, once per item**, as its rollback backup: a
   3-item transaction costs 32 / 156 / 409 ms on a table of 100 / 400 / 1,000 items. Trimmed: the
