@@ -124,6 +124,33 @@ describe('Task details dialog', () => {
     expect(within(dialog).getByRole('button', { name: 'Copy response body' })).toBeInTheDocument();
   });
 
+  it('pages through Request Logs with the cursor the API hands out, and back', async () => {
+    const older: RequestLog = { ...aLog, log_id: 'L-0', api_name: 'token.get' };
+    const api = fakeApi({
+      'GET /v1/tasks': { body: { items: [], next_cursor: null } },
+      'GET /v1/tasks/overview': { body: anOverview() },
+      'GET /v1/tasks/:task_id': { body: aTaskDetail() },
+      'GET /v1/tasks/:task_id/request-logs': (call) =>
+        call.query.get('cursor') === 'C-2'
+          ? { body: { items: [older], next_cursor: null } }
+          : { body: { items: [aLog], next_cursor: 'C-2' } },
+    });
+    renderConsole({ api, path: '/tasks/T-1001' });
+
+    const dialog = await screen.findByRole('dialog');
+    await userEvent.click(await within(dialog).findByRole('tab', { name: 'Request Logs' }));
+    expect(within(dialog).getByText('inbound.create')).toBeInTheDocument();
+
+    await userEvent.click(within(dialog).getByRole('button', { name: /Next/ }));
+    expect(await within(dialog).findByText('token.get')).toBeInTheDocument();
+    expect(within(dialog).queryByText('inbound.create')).not.toBeInTheDocument();
+    expect(within(dialog).getByText('Page 2')).toBeInTheDocument();
+    expect(within(dialog).getByRole('button', { name: /Next/ })).toBeDisabled();
+
+    await userEvent.click(within(dialog).getByRole('button', { name: /Previous/ }));
+    expect(await within(dialog).findByText('inbound.create')).toBeInTheDocument();
+  });
+
   it('adds Proxy Warehouse Inventory for an inventory sync task, with the snapshot note and the 13 columns', async () => {
     const task = aTaskDetail({ task_type: 'inventory_sync', business_type: 'inventory', order_no: null });
     renderConsole({ api: detailsApi(task), path: '/tasks/T-1001' });

@@ -2,9 +2,11 @@ import { Modal, Skeleton, Space, Tabs } from 'antd';
 import { useState } from 'react';
 import { useApiClient } from '../api/client';
 import { unwrap } from '../api/errors';
+import { CursorPager } from '../components/CursorPager';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { ExportCsvButton } from '../components/ExportCsvButton';
 import { RequestLogTable } from '../components/RequestLogTable';
+import { useCursorPages } from '../components/useCursorPages';
 import { InventoryAdjustmentsTab } from './InventoryAdjustmentsTab';
 import { InventorySnapshotTab } from './InventorySnapshotTab';
 import { TaskDetailsTab } from './TaskDetailsTab';
@@ -22,11 +24,12 @@ interface TaskDetailsDialogProps {
 export function TaskDetailsDialog({ taskId, onClose }: TaskDetailsDialogProps) {
   const api = useApiClient();
   const task = useTask(taskId);
-  const requestLogs = useTaskRequestLogs(taskId, task.data);
+  const requestLogPages = useCursorPages(taskId);
+  const requestLogs = useTaskRequestLogs(taskId, task.data, requestLogPages.cursor);
   const confirmSyncNow = useSyncNow();
   const [activeTab, setActiveTab] = useState('details');
   const link = `${window.location.origin}${import.meta.env.BASE_URL}tasks/${encodeURIComponent(taskId)}`;
-  const hasRequestLogs = Boolean(requestLogs.data?.length);
+  const hasRequestLogs = requestLogPages.pageNumber > 1 || Boolean(requestLogs.data?.items.length);
 
   const tabs = task.data && [
     {
@@ -63,7 +66,12 @@ export function TaskDetailsDialog({ taskId, onClose }: TaskDetailsDialogProps) {
                     }
                   />
                 </div>
-                <RequestLogTable logs={requestLogs.data ?? []} emptyText="No request records." />
+                <RequestLogTable logs={requestLogs.data?.items ?? []} emptyText="No request records." />
+                <CursorPager
+                  pages={requestLogPages}
+                  nextCursor={requestLogs.data?.next_cursor}
+                  loading={requestLogs.isFetching}
+                />
               </Space>
             ),
           },

@@ -19,7 +19,8 @@ export const taskKeys = {
   list: (query: TaskListQuery, cursor?: string) => ['tasks', 'list', query, cursor ?? null] as const,
   overview: (query: TaskOverviewQuery) => ['tasks', 'overview', query] as const,
   detail: (taskId: string) => ['tasks', 'detail', taskId] as const,
-  requestLogs: (taskId: string) => ['tasks', 'detail', taskId, 'request-logs'] as const,
+  requestLogs: (taskId: string, cursor?: string) =>
+    ['tasks', 'detail', taskId, 'request-logs', cursor ?? null] as const,
   snapshot: (taskId: string, cursor?: string) =>
     ['tasks', 'detail', taskId, 'snapshot', cursor ?? null] as const,
   adjustments: (taskId: string, cursor?: string) =>
@@ -72,15 +73,24 @@ export function useTask(taskId: string) {
 }
 
 /** Refreshes along with its task, whose status says whether new exchanges can still appear. */
-export function useTaskRequestLogs(taskId: string, task: Pick<Task, 'status'> | undefined) {
+/** One page of the task's exchanges, newest first (the API's default of 100 a page). */
+export function useTaskRequestLogs(
+  taskId: string,
+  task: Pick<Task, 'status'> | undefined,
+  cursor: string | undefined,
+) {
   const api = useApiClient();
   const pollInterval = usePollInterval();
   return useQuery({
-    queryKey: taskKeys.requestLogs(taskId),
+    queryKey: taskKeys.requestLogs(taskId, cursor),
     queryFn: ({ signal }) =>
-      unwrap(api.GET('/v1/tasks/{task_id}/request-logs', { params: { path: { task_id: taskId } }, signal })),
-    // The first page (the API's default of 100 exchanges) is what the tab shows.
-    select: (page) => page.items ?? [],
+      unwrap(
+        api.GET('/v1/tasks/{task_id}/request-logs', {
+          params: { path: { task_id: taskId }, query: { cursor } },
+          signal,
+        }),
+      ),
+    placeholderData: keepPreviousData,
     refetchInterval: () => pollInterval(task ? [task] : []),
   });
 }
