@@ -533,7 +533,9 @@ def test_test_connection_names_a_wrong_password_then_connects(
     # And once the password is fixed the same button says it works
     fixed = {key: value for key, value in system.items() if key != "code"}
     session.call("PUT", "/v1/proxy-systems/HPK-UI-WRONG", {**fixed, "password": DEFAULT_PASSWORD})
-    page.keyboard.press("Escape")
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("button", name="Close").click()
+    expect(dialog).to_be_hidden()
     row.get_by_role("button", name="Test connection").click()
     expect(page.get_by_test_id("connection-test-result")).to_have_attribute("data-ok", "true")
     expect(page.get_by_test_id("connection-test-result")).to_contain_text("Connection works")

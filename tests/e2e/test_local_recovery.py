@@ -232,13 +232,16 @@ def test_a_run_killed_mid_task_is_recovered_by_the_sweeper(
     session.hpk.complete_inbound(proxy_inbound_no)
     order = session.wait_for_order("inbound", "REC-SWEEP", "put_away", sync_now=False)
 
-    # Then the sweeper handed the task to the runner, and a run after the dead one finished it (the
-    # sweeper's, or the callback's that HPK retried once the lease had expired: whichever came first)
+    # Then the sweeper handed the task to the runner, its run is in the history, and a run after the
+    # dead one finished it (the dead run wrote no history: it never reached its final write). Which
+    # one finished depends on timing: the sweeper's, HPK's retried callback once the lease expired,
+    # or the retry the sweeper's run scheduled when HPK was still slow.
     task = session.task(task_id)
     assert task["status"] == "success"
     assert {"task_id": task_id, "trigger": "sweeper"} in runner_events
-    finished = session.call("GET", f"/v1/tasks/{task_id}/runs")["items"][0]
-    assert (finished["outcome"], finished["trigger"] in ("sweeper", "callback")) == ("done", True)
+    runs = session.call("GET", f"/v1/tasks/{task_id}/runs")["items"]
+    assert "sweeper" in [run["trigger"] for run in runs]
+    assert runs[0]["outcome"] == "done"
     assert order["receipt"]["proxy_inbound_no"] == proxy_inbound_no
 
 
