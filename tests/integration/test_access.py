@@ -212,6 +212,31 @@ def test_state_changing_calls_are_audited_with_who_what_target_and_outcome(call:
     assert [item["actor"]["door"] for item in by_target] == ["operator"]
 
 
+def test_a_malformed_change_is_refused_by_role_first_and_audited_either_way(call: Call) -> None:
+    # Given a proxy system whose password is missing and whose version is no number
+    malformed = {**SYSTEM, "version": [], "password": None}
+
+    # When a viewer sends it  Then the role refuses it before its body is read
+    viewer = operator("viewer", email="viewer@example.com")
+    status, body = call("POST", "/v1/proxy-systems", malformed, as_=viewer)
+    assert (status, body["message"]) == (403, "Your role (viewer) cannot change proxy systems")
+
+    # When an admin sends it  Then the 422 names the fields
+    admin = operator("admin", email="admin@example.com")
+    status, body = call("POST", "/v1/proxy-systems", malformed, as_=admin)
+    assert status == 422
+    assert {"version", "password"} <= {error["field"] for error in body["errors"]}
+
+    # And both attempts are in the audit trail with their outcome; nothing was created
+    page = call("GET", "/v1/audit-events")[1]
+    rows = [(item["actor"]["email"], item["action"], item["status"]) for item in page["items"]]
+    assert rows == [
+        ("admin@example.com", "change proxy systems", 422),
+        ("viewer@example.com", "change proxy systems", 403),
+    ]
+    assert call("GET", "/v1/proxy-systems/HPK01")[0] == 404
+
+
 def test_task_details_name_who_last_pressed_sync_now(call: Call, aws: Settings) -> None:
     # Given a task that an operator ran with Sync Now
     wiring.override(task_invoker=fakes.RecordingInvoker(), task_scheduler=fakes.RecordingScheduler())

@@ -8,6 +8,7 @@ to build otherwise.
 """
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
@@ -15,8 +16,9 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.api_gateway import Route
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
-from proxyhub.api.errors import json_error, status_for
+from proxyhub.api.errors import invalid_request, json_error, status_for
 from proxyhub.models.audit import Caller, Role
 from proxyhub.observability import logger
 from proxyhub.wiring import container
@@ -194,11 +196,25 @@ def _routes(app: APIGatewayHttpResolver) -> list[Route]:
 
 def guard(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response:
     """Refuses a caller whose role the route's rule does not allow; audits every state-changing call."""
-    route: Route = app.context["_route"]
-    rule = RULES.get((route.method, route.path))
-    if rule is None:
+    return _guarded(app, lambda: next_middleware(app))
+
+
+def guard_invalid_requests(app: APIGatewayHttpResolver) -> None:
+    """Powertools validates a request before any middleware of ours runs: its 422 passes the same
+    guard, so a caller without the role gets the 403 whatever they sent, and a refused change is
+    audited like any other."""
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid_request(error: RequestValidationError) -> Response:
+        return _guarded(app, lambda: invalid_request(error))
+
+
+def _guarded(app: APIGatewayHttpResolver, answer: Callable[[], Response]) -> Response:
+    route: Route | None = app.context.get("_route")
+    rule = RULES.get((route.method, route.path)) if route else None
+    if route is None or rule is None:
         # No route matched (every route has a rule, `apply_rules` saw to it): the 404 handler answers.
-        return next_middleware(app)
+        return answer()
     caller = caller_of(app.current_event.raw_event)
     if caller is None:
         # Both doors authenticate at the gateway: a request without a caller came some other way.
@@ -212,9 +228,9 @@ def guard(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Respo
             _audit(app, caller, rule, refusal.status_code)
         return refusal
     if not audited:
-        return next_middleware(app)
+        return answer()
     try:
-        response = next_middleware(app)
+        response = answer()
     except Exception as error:
         _audit(app, caller, rule, status_for(error))
         raise

@@ -17,7 +17,7 @@ from proxyhub.api import (
     task_operations,
     tasks,
 )
-from proxyhub.api.access import SECURITY_SCHEMES, apply_rules, guard
+from proxyhub.api.access import SECURITY_SCHEMES, apply_rules, guard, guard_invalid_requests
 from proxyhub.api.errors import register_error_handlers
 from proxyhub.strict_resolver import StrictHttpResolver
 
@@ -49,6 +49,7 @@ def build_resolver() -> APIGatewayHttpResolver:
 
     apply_rules(app)
     app.use(middlewares=[guard])
+    guard_invalid_requests(app)
     return app
 
 
