@@ -214,7 +214,7 @@ def test_state_changing_calls_are_audited_with_who_what_target_and_outcome(call:
 
 def test_a_malformed_change_is_refused_by_role_first_and_audited_either_way(call: Call) -> None:
     # Given a proxy system whose password is missing and whose version is no number
-    malformed = {**SYSTEM, "version": [], "password": None}
+    malformed: dict[str, Any] = {**SYSTEM, "version": [], "password": None}
 
     # When a viewer sends it  Then the role refuses it before its body is read
     viewer = operator("viewer", email="viewer@example.com")
