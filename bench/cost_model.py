@@ -37,6 +37,7 @@ import httpx
 from botocore.client import BaseClient
 from moto import mock_aws
 from samtranslator.yaml_helper import yaml_parse
+from template_tables import create_template_tables
 
 ROOT = Path(__file__).resolve().parents[1]
 MEMORY_GB = 0.5
@@ -308,32 +309,7 @@ def metering(meter: Meter) -> Iterator[None]:
 
 
 def create_resources(settings_env: dict[str, str]) -> None:
-    dynamodb = boto3.client("dynamodb")
-    template = yaml_parse((ROOT / "template.yaml").read_text())
-    settings_names = {
-        "ConfigTable": "CONFIG_TABLE_NAME",
-        "TasksTable": "TASKS_TABLE_NAME",
-        "RequestLogsTable": "REQUEST_LOGS_TABLE_NAME",
-        "OrdersTable": "ORDERS_TABLE_NAME",
-        "InventoryTable": "INVENTORY_TABLE_NAME",
-        "IdempotencyTable": "IDEMPOTENCY_TABLE_NAME",
-        "AuditTable": "AUDIT_TABLE_NAME",
-    }
-    for logical_id, resource in template["Resources"].items():
-        if resource["Type"] != "AWS::DynamoDB::Table":
-            continue
-        props = resource["Properties"]
-        args: dict[str, Any] = {
-            "TableName": f"cost-{logical_id}",
-            "BillingMode": "PAY_PER_REQUEST",
-            "AttributeDefinitions": props["AttributeDefinitions"],
-            "KeySchema": props["KeySchema"],
-        }
-        if "GlobalSecondaryIndexes" in props:
-            args["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
-        dynamodb.create_table(**args)
-        if logical_id in settings_names:
-            settings_env[settings_names[logical_id]] = f"cost-{logical_id}"
+    settings_env.update(create_template_tables("cost"))
     boto3.client("events").create_event_bus(Name="cost-events")
     boto3.client("scheduler").create_schedule_group(Name="cost-tasks")
     boto3.client("secretsmanager").create_secret(

@@ -41,20 +41,11 @@ from urllib.parse import unquote, urlparse
 import boto3
 import httpx
 from botocore.client import BaseClient
-from samtranslator.yaml_helper import yaml_parse
+from template_tables import create_template_tables
 
 ROOT = Path(__file__).resolve().parents[1]
 WAREHOUSE, OTHER_WAREHOUSE = "GW-BENCH", "GW-NOISE"
 BUCKET = "bench-exports"
-TABLE_SETTINGS = {
-    "ConfigTable": "CONFIG_TABLE_NAME",
-    "TasksTable": "TASKS_TABLE_NAME",
-    "RequestLogsTable": "REQUEST_LOGS_TABLE_NAME",
-    "OrdersTable": "ORDERS_TABLE_NAME",
-    "InventoryTable": "INVENTORY_TABLE_NAME",
-    "IdempotencyTable": "IDEMPOTENCY_TABLE_NAME",
-    "AuditTable": "AUDIT_TABLE_NAME",
-}
 PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 # Projection: Lambda's CPU share per MB of memory, the API function's memory, and a DynamoDB Query
 # returning a full 1 MB page (1,000 tasks) from the same region.
@@ -102,22 +93,7 @@ def moto_server_process() -> Iterator[str]:
 
 def create_aws_resources() -> None:
     """The template's tables (keys, GSIs) and an exports bucket; settings via the environment."""
-    dynamodb = boto3.client("dynamodb")
-    for logical_id, resource in yaml_parse((ROOT / "template.yaml").read_text())["Resources"].items():
-        if resource["Type"] != "AWS::DynamoDB::Table":
-            continue
-        props = resource["Properties"]
-        name = f"bench-{logical_id}"
-        args: dict[str, Any] = {
-            "TableName": name,
-            "BillingMode": "PAY_PER_REQUEST",
-            "AttributeDefinitions": props["AttributeDefinitions"],
-            "KeySchema": props["KeySchema"],
-        }
-        if "GlobalSecondaryIndexes" in props:
-            args["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
-        dynamodb.create_table(**args)
-        os.environ[TABLE_SETTINGS[logical_id]] = name
+    os.environ.update(create_template_tables("bench"))
     boto3.client("s3").create_bucket(Bucket=BUCKET)
     os.environ["EXPORTS_BUCKET_NAME"] = BUCKET
 

@@ -40,7 +40,7 @@ import botocore.parsers
 import botocore.serialize
 import httpx
 from botocore.client import BaseClient
-from samtranslator.yaml_helper import yaml_parse
+from template_tables import create_template_tables
 
 from proxyhub.clock import SystemClock, from_iso
 from proxyhub.dal.ledger_repository import LedgerBatchItem, ledger_batch_item
@@ -57,15 +57,6 @@ from proxyhub_dev.simulators.hpk import generated_batch_rows
 ROOT = Path(__file__).resolve().parents[1]
 SYSTEM, PROXY_WAREHOUSE, WAREHOUSE = "HPK-BENCH", "HPK-WH-BENCH", "GW-BENCH"
 PUTAWAY, DEFECTIVE = "HPK-VPA", "HPK-DEF"
-TABLE_SETTINGS = {
-    "ConfigTable": "CONFIG_TABLE_NAME",
-    "TasksTable": "TASKS_TABLE_NAME",
-    "RequestLogsTable": "REQUEST_LOGS_TABLE_NAME",
-    "OrdersTable": "ORDERS_TABLE_NAME",
-    "InventoryTable": "INVENTORY_TABLE_NAME",
-    "IdempotencyTable": "IDEMPOTENCY_TABLE_NAME",
-    "AuditTable": "AUDIT_TABLE_NAME",
-}
 WRITE_OPERATIONS = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}
 # An assumed DynamoDB round trip from Lambda in the same region, for projecting moto's figures.
 DYNAMODB_CALL_SECONDS = 0.010
@@ -264,22 +255,7 @@ def seed_hpk(base_url: str, lines: int, sku_count: int, seed: int) -> None:
 
 def create_aws_resources() -> None:
     """The template's tables (keys, GSIs, TTL) and the event bus, in moto; settings via the environment."""
-    dynamodb = boto3.client("dynamodb")
-    for logical_id, resource_ in yaml_parse((ROOT / "template.yaml").read_text())["Resources"].items():
-        if resource_["Type"] != "AWS::DynamoDB::Table":
-            continue
-        props = resource_["Properties"]
-        name = f"bench-{logical_id}"
-        args: dict[str, Any] = {
-            "TableName": name,
-            "BillingMode": "PAY_PER_REQUEST",
-            "AttributeDefinitions": props["AttributeDefinitions"],
-            "KeySchema": props["KeySchema"],
-        }
-        if "GlobalSecondaryIndexes" in props:
-            args["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
-        dynamodb.create_table(**args)
-        os.environ[TABLE_SETTINGS[logical_id]] = name
+    os.environ.update(create_template_tables("bench"))
     os.environ["EVENT_BUS_NAME"] = "bench-events"
     boto3.client("events").create_event_bus(Name="bench-events")
 

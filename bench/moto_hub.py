@@ -6,7 +6,6 @@ out (the scripts trigger every run themselves), and domain events are counted in
 """
 
 import os
-import re
 
 # Quiet handlers: set before proxyhub's logger is created on import.
 os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "ERROR")
@@ -20,7 +19,7 @@ from typing import Any
 
 import boto3
 from moto import mock_aws
-from samtranslator.yaml_helper import yaml_parse
+from template_tables import create_template_tables
 
 from proxyhub import wiring
 from proxyhub.models.config import CustomerInput, ProxySystemCreate, SkuInput, WarehouseMappingInput
@@ -113,33 +112,6 @@ def _scan(table: Any) -> Iterator[dict[str, Any]]:
         kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
-def _setting_for(logical_id: str) -> str:
-    """`RequestLogsTable` is the `request_logs_table_name` setting."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", logical_id.removesuffix("Table")).lower() + "_table_name"
-
-
-def _create_tables() -> dict[str, str]:
-    client = boto3.client("dynamodb")
-    environment = {}
-    resources = yaml_parse((ROOT / "template.yaml").read_text())["Resources"]
-    for logical_id, resource in resources.items():
-        if resource["Type"] != "AWS::DynamoDB::Table":
-            continue
-        props = resource["Properties"]
-        name = f"bench-{logical_id}"
-        args: dict[str, Any] = {
-            "TableName": name,
-            "BillingMode": "PAY_PER_REQUEST",
-            "AttributeDefinitions": props["AttributeDefinitions"],
-            "KeySchema": props["KeySchema"],
-        }
-        if "GlobalSecondaryIndexes" in props:
-            args["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
-        client.create_table(**args)
-        environment[_setting_for(logical_id).upper()] = name
-    return environment
-
-
 @contextmanager
 def moto_hub(**simulator_options: Any) -> Iterator[MotoHub]:
     """A configured hub (proxy system, complete mapping, open customer) on a fresh moto and simulator."""
@@ -149,7 +121,7 @@ def moto_hub(**simulator_options: Any) -> Iterator[MotoHub]:
     os.environ.update(FAKE_AWS)
     try:
         with mock_aws(), HpkSimulator(port=0, **simulator_options) as hpk:
-            os.environ.update(_create_tables())
+            os.environ.update(create_template_tables("bench"))
             os.environ["SECRETS_PREFIX"] = "bench"
             wiring.clear_overrides()
             events, hpk_log, quiet = CountingEvents(), CountingRequestLog(), Quiet()
